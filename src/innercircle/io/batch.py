@@ -1,0 +1,32 @@
+"""ImportBatch: what every reader hands to the workspace, whatever the source format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ImportBatch:
+    """Rows of the generic tables read from one source, plus what the source cannot tell.
+
+    ``tables`` maps table names of :data:`innercircle.model.TABLES` to a pandas DataFrame or a
+    pyarrow Table whose columns carry the generic names (a subset is fine; missing columns are
+    unknown). Ids are strings; timestamps are UTC (naive or tz-aware datetimes); counts are
+    integers with missing values as null; booleans likewise. The workspace casts and validates.
+    """
+
+    format: str
+    source: str
+    tables: dict[str, Any] = field(default_factory=dict)
+    owner: str | None = None
+    unknown: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    #: table name -> the file it was read from, so errors can name the file
+    files: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, what: str, n: int = 1) -> None:
+        """Count rows left out (self-follows, duplicates, unreadable records), by reason."""
+        if n:
+            self.skipped[what] = self.skipped.get(what, 0) + n

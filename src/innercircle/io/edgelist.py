@@ -1,0 +1,154 @@
+"""Whitespace-separated edge lists (``follower followee`` per line, ``#`` comments, optionally .gz),
+such as the SNAP files: imported as follows."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from .batch import ImportBatch
+
+FORMAT = "edgelist"
+_SPLIT = re.compile(rb"\s+")
+
+
+def _open(path: Path):
+    return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def _data_lines(path: Path, n: int = 200) -> list[bytes]:
+    out = []
+    with _open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith(b"#"):
+                out.append(line)
+                if len(out) >= n:
+                    break
+    return out
+
+
+def sniff(path: Path) -> bool:
+    """A plain or gzipped file whose first data lines hold two or three tokens and no commas."""
+    try:
+        if not Path(path).is_file():
+            return False
+        lines = _data_lines(Path(path))
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return False
+    if not lines:
+        return False
+    return all(b"," not in ln and 2 <= len(_SPLIT.split(ln)) <= 3 for ln in lines)
+
+
+def read(path: Path, *, progress=None) -> ImportBatch:
+    """Read the edges as follows; extra columns (a weight) are ignored."""
+    import duckdb
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    try:
+        sample = _data_lines(path)
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise InputError(f"cannot read the file ({e})", file=str(path)) from None
+    if not sample:
+        raise InputError("no edges found (the file is empty or only comments)", file=str(path),
+                         hint="each line should be 'follower followee'")
+    if progress:
+        progress(0, None, f"reading {path.name}")
+    con = duckdb.connect()
+    try:
+        table = _read_fast(con, path, sample)
+        if table is None:
+            table = _read_slow(con, path)
+    except duckdb.Error as e:
+        _explain(path, e)
+    finally:
+        con.close()
+    batch = ImportBatch(format=FORMAT, source=str(path), tables={"follows": table})
+    batch.files["follows"] = str(path)
+    batch.notes.append("an edge list holds follows only: no profiles and no interactions")
+    batch.unknown |= {"profiles"}
+    return batch
+
+
+def _leading_lines(path: Path) -> int:
+    """How many comment or blank lines come before the first edge."""
+    n = 0
+    with _open(path) as f:
+        for line in f:
+            s = line.strip()
+            if s and not s.startswith(b"#"):
+                return n
+            n += 1
+    return n
+
+
+def _read_fast(con, path: Path, sample: list[bytes]):
+    """pyarrow's multithreaded CSV reader with one delimiter, when the sample shows a regular file;
+    None (use the careful reader) when anything further down is irregular."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    widths = {len(_SPLIT.split(ln)) for ln in sample}
+    delim = "\t" if all(b"\t" in ln for ln in sample) else " "
+    if len(widths) != 1 or any(ln.count(delim.encode()) != len(_SPLIT.split(ln)) - 1 for ln in sample):
+        return None
+    names = ["follower", "followee", "weight"][:widths.pop()]
+    try:
+        return pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(skip_rows=_leading_lines(path), column_names=names, block_size=8 << 20),
+            parse_options=pcsv.ParseOptions(delimiter=delim, quote_char=False, double_quote=False),
+            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                include_columns=["follower", "followee"]),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+
+
+def _read_slow(con, path: Path):
+    """Any whitespace between tokens; names the first line with fewer than two tokens."""
+    rel = con.sql(
+        "SELECT regexp_split_to_array(trim(line), '\\s+') AS t FROM read_csv(?, columns={'line': 'VARCHAR'}, "
+        "header=false, delim=?, quote='', escape='', comment='#', auto_detect=false) "
+        "WHERE trim(line) <> ''", params=[str(path), "\x01"])
+    bad = con.sql("SELECT count(*) FROM rel WHERE len(t) < 2").fetchone()[0]
+    if bad:
+        line_no, text = _first_short_line(path)
+        raise InputError(f"line holds fewer than two ids: {text[:60]!r}", file=str(path), row=line_no,
+                         hint="each line should be 'follower followee' (lines starting with # are comments)")
+    return con.sql("SELECT t[1] AS follower, t[2] AS followee FROM rel").to_arrow_table()
+
+
+def _first_short_line(path: Path) -> tuple[int | None, str]:
+    with _open(path) as f:
+        for i, line in enumerate(f, start=1):
+            s = line.strip()
+            if s and not s.startswith(b"#") and len(_SPLIT.split(s)) < 2:
+                return i, s.decode("utf-8", "replace")
+    return None, ""
+
+
+def _explain(path: Path, e: Exception):
+    text = str(e)
+    if "unicode" in text.lower() or "utf" in text.lower():
+        import codecs
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        with _open(path) as f:
+            for i, line in enumerate(f, start=1):
+                try:
+                    decoder.decode(line)
+                except UnicodeDecodeError:
+                    raise InputError("text is not UTF-8", file=str(path), row=i,
+                                     hint="save the file as UTF-8") from None
+    raise InputError(f"cannot read the edge list ({text.splitlines()[0][:160]})", file=str(path),
+                     hint="each line should be 'follower followee'") from None

@@ -1,0 +1,1 @@
+"""Per-account measures: engagement and tiers, care, hollow detection, alignment, segments."""

@@ -1,0 +1,171 @@
+"""Engagement ledger, tiers and care both ways for every follower of the owner.
+
+Definitions (defaults; every threshold is a keyword argument):
+
+* **as-of**: the latest interaction time in the workspace that is not in the future, unless given.
+  **window**: the ``window_days`` (365) days up to as-of.
+* **Active actions toward me**: interactions whose target is the owner, or whose ``post`` is one of
+  the owner's posts, of kind share, reply, mention, visit, message, contribution, word_of_mouth or
+  response. **Passive**: like.
+* **Tiers** within the window: *committed* — active actions on at least ``committed_days`` (3)
+  distinct UTC calendar days, at least one in the last ``recent_days`` (90) before as-of;
+  *occasional* — at least one active action, not committed; *attentive* — no active action, at least
+  one like; *silent* — no interaction toward me at all; *unknown* — no known action while the
+  workspace's sources cannot tell some kinds of action (an X archive does not say who liked or
+  shared the owner's posts). A follower judged hollow gets tier *hollow* (see metrics.hollow).
+* **engagement_score** = Σ weight · 0.5^(age_days / half_life_days) over active actions, plus
+  ``like_weight`` (0.1) times the same sum over likes; half-life 90 days.
+* **care_received** = the account's actions toward the owner in the window (likes count
+  ``like_weight``); **care_given** = the owner's replies, shares, mentions and messages toward the
+  account or its posts in the window, plus 1 when the owner follows the account;
+  **care_balance** = (care_received − care_given) / (care_received + care_given) in [−1, 1]:
+  +1 they give and get nothing back, −1 the owner gives and gets nothing; unknown when neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..model import ACTIVE_KINDS
+
+#: Ledger column for each interaction kind, and the fact that must be known for it to count.
+KIND_COLUMNS = {
+    "share": ("shares", "shares_received"), "reply": ("replies", "replies_received"),
+    "mention": ("mentions", "mentions_received"), "like": ("likes", "likes_received"),
+    "visit": ("visits", None), "message": ("messages", "messages"),
+    "contribution": ("contributions", None), "word_of_mouth": ("word_of_mouth", None),
+    "response": ("responses", None),
+}
+TIERS = ("committed", "occasional", "attentive", "silent", "hollow", "unknown")
+CARE_GIVEN_KINDS = ("reply", "share", "mention", "message")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The time window of an audit: ``start`` < at ≤ ``as_of`` (naive UTC datetimes)."""
+
+    as_of: datetime
+    days: int
+    future_left_out: int = 0
+
+    @property
+    def start(self) -> datetime:
+        return self.as_of - timedelta(days=self.days)
+
+
+def resolve_window(con, *, as_of=None, window_days: int = 365, interactions: str = "interactions") -> Window:
+    """as-of: given, else the latest interaction that is not in the future (those are counted)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    future = con.execute(f'SELECT count(*) FROM {interactions} WHERE "at" > ?', [now]).fetchone()[0]
+    if as_of is None:
+        latest = con.execute(f'SELECT max("at") FROM {interactions} WHERE "at" <= ?', [now]).fetchone()[0]
+        as_of = latest or now.replace(microsecond=0)
+    elif not isinstance(as_of, datetime):
+        import pandas as pd
+        as_of = pd.Timestamp(as_of).tz_localize(None).to_pydatetime() if pd.Timestamp(as_of).tzinfo is None \
+            else pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).to_pydatetime()
+        # a bare date means the end of that day
+        if as_of.hour == as_of.minute == as_of.second == 0:
+            as_of = as_of + timedelta(days=1) - timedelta(seconds=1)
+    return Window(as_of=as_of, days=int(window_days), future_left_out=int(future))
+
+
+def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_weight: float = 0.1,
+           follows: str = "follows", interactions: str = "interactions", posts: str = "posts",
+           actors: str = "followers"):
+    """Per-account counts of actions toward ``me`` in the window, with score and care.
+
+    ``actors="followers"`` gives one row per follower of ``me`` (zeros for those who did nothing);
+    ``actors="others"`` gives one row per non-follower who acted toward ``me``.
+    """
+    active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
+    given = ", ".join(f"'{k}'" for k in CARE_GIVEN_KINDS)
+    per_kind = ",\n".join(
+        f"count(*) FILTER (WHERE kind = '{k}') AS {col}" for k, (col, _) in KIND_COLUMNS.items())
+    population = (f"SELECT DISTINCT follower AS id FROM {follows} WHERE followee = $me AND follower <> $me"
+                  if actors == "followers" else
+                  f"SELECT DISTINCT actor AS id FROM toward ANTI JOIN (SELECT follower FROM {follows} "
+                  f"WHERE followee = $me) f ON toward.actor = f.follower")
+    sql = f"""
+    WITH my_posts AS (SELECT id FROM {posts} WHERE author = $me),
+    toward AS (
+        SELECT i.actor, i.kind, i."at", coalesce(i.weight, 1) AS weight FROM {interactions} i
+        WHERE i.actor <> $me AND i."at" > $start AND i."at" <= $as_of
+          AND (i.target = $me OR i.post IN (SELECT id FROM my_posts))),
+    pop AS ({population}),
+    acts AS (
+        SELECT actor AS id, {per_kind},
+          count(DISTINCT CAST("at" AS DATE)) FILTER (WHERE kind IN ({active})) AS active_days,
+          count(*) FILTER (WHERE kind IN ({active}) AND "at" > $recent) AS recent_active,
+          count(*) FILTER (WHERE kind IN ({active})) AS active_actions,
+          min("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS first_active,
+          max("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS last_active,
+          sum(weight * pow(0.5, date_diff('second', "at", $as_of) / 86400.0 / $half_life)
+              * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
+              AS engagement_score,
+          sum(weight * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
+              AS care_received
+        FROM toward GROUP BY actor),
+    their_posts AS (SELECT p.id, p.author FROM {posts} p JOIN pop ON p.author = pop.id),
+    gave AS (
+        SELECT coalesce(tp.author, i.target) AS id, sum(coalesce(i.weight, 1)) AS given
+        FROM {interactions} i LEFT JOIN their_posts tp ON i.post = tp.id
+        WHERE i.actor = $me AND i.kind IN ({given}) AND i."at" > $start AND i."at" <= $as_of
+          AND coalesce(tp.author, i.target) <> $me
+        GROUP BY 1),
+    i_follow AS (SELECT DISTINCT followee AS id FROM {follows} WHERE follower = $me)
+    SELECT pop.id, acts.* EXCLUDE (id),
+           coalesce(gave.given, 0) + CASE WHEN i_follow.id IS NULL THEN 0 ELSE 1 END AS care_given,
+           i_follow.id IS NOT NULL AS i_follow
+    FROM pop LEFT JOIN acts USING (id) LEFT JOIN gave USING (id) LEFT JOIN i_follow USING (id)
+    """
+    params = {"me": me, "start": window.start, "as_of": window.as_of,
+              "recent": window.as_of - timedelta(days=90), "half_life": float(half_life_days),
+              "like_w": float(like_weight)}
+    return con.execute(sql, params).df()
+
+
+def assign_tiers(df, unknown_facts=frozenset(), *, committed_days: int = 3, recent_days_hit: str = "recent_active"):
+    """Add ``tier`` from the ledger columns (see the module docstring for the definitions)."""
+    import numpy as np
+
+    some_unknown = any(fact in unknown_facts for _, fact in KIND_COLUMNS.values() if fact)
+    active = df["active_actions"].to_numpy() > 0
+    committed = (df["active_days"].to_numpy() >= committed_days) & (df[recent_days_hit].to_numpy() > 0)
+    likes = df["likes"].fillna(0).to_numpy() > 0
+    quiet = "unknown" if some_unknown else "silent"
+    tier = np.where(committed, "committed", np.where(active, "occasional", np.where(likes, "attentive", quiet)))
+    df["tier"] = tier
+    return df
+
+
+def finish_ledger(df, unknown_facts=frozenset(), *, committed_days: int = 3):
+    """Fill zeros for followers who did nothing, mark unknown kinds, add tier and care balance."""
+    import numpy as np
+
+    count_cols = [col for col, _ in KIND_COLUMNS.values()] + ["active_days", "recent_active", "active_actions"]
+    for col in count_cols:
+        df[col] = df[col].fillna(0).astype("int64")
+    for col in ("engagement_score", "care_received", "care_given"):
+        df[col] = df[col].fillna(0.0).astype("float64")
+    assign_tiers(df, unknown_facts, committed_days=committed_days)
+    for col, fact in KIND_COLUMNS.values():
+        if fact and fact in unknown_facts:
+            # What the sources cannot tell stays unknown, never 0 (known actions stay counted).
+            df[col] = df[col].astype("Float64").mask(df[col] == 0)
+    total = df["care_received"] + df["care_given"]
+    df["care_balance"] = np.where(total > 0, (df["care_received"] - df["care_given"]) / total.where(total > 0, 1),
+                                  np.nan)
+    return df.drop(columns=["recent_active"])
+
+
+def concentration(active_actions, share: float = 0.8) -> int:
+    """How many accounts produce ``share`` (80%) of the active actions: the smallest such number."""
+    import numpy as np
+
+    counts = np.sort(np.asarray(active_actions, dtype=float))[::-1]
+    total = counts.sum()
+    if total <= 0:
+        return 0
+    return int(np.searchsorted(np.cumsum(counts), share * total - 1e-9) + 1)

@@ -1,0 +1,107 @@
+"""Readable terminal output: the audit headline and table, follower lists. Presentation only."""
+
+from __future__ import annotations
+
+
+def fmt(value, *, pct: bool = False, digits: int = 2) -> str:
+    """A number for people: thousands separators; "unknown" for None/NaN."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "unknown"
+    if pct:
+        return f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_audit(result: dict, *, label: str | None = None) -> None:
+    """The audit: headline first, then tiers, actions by kind, care and concentration."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    who = escape(result.get("handle") or result["me"])
+    headline = f"followers {fmt(result['followers'])} — working for you {fmt(result['working'])}"
+    console.print(f"[bold]{headline}[/bold]")
+    sub = f"owner {who}"
+    if result.get("me_source") == "most followers":
+        sub += " (chosen as the account with the most followers; give --me to choose)"
+    if label:
+        sub += f" · {label}"
+    console.print(f"{sub} · window {result['window_days']} days up to {result['as_of'][:10]}")
+
+    console.print("\n[bold]Tiers[/bold]")
+    tiers = Table(show_edge=False)
+    tiers.add_column("tier")
+    tiers.add_column("followers", justify="right")
+    tiers.add_column("share", justify="right")
+    n = result["followers"] or 0
+    for tier in ("committed", "occasional", "attentive", "silent", "hollow"):
+        v = result.get(tier)
+        tiers.add_row(tier, fmt(v), fmt(v / n, pct=True) if isinstance(v, int) and n else "unknown")
+    if result.get("unknown_tier"):
+        tiers.add_row("unknown", fmt(result["unknown_tier"]), fmt(result["unknown_tier"] / n, pct=True) if n else "")
+    console.print(tiers)
+
+    console.print("\n[bold]Actions toward you in the window[/bold]")
+    kinds = Table(show_edge=False)
+    kinds.add_column("kind")
+    kinds.add_column("count", justify="right")
+    for kind, count in result["by_kind"].items():
+        kinds.add_row(kind, fmt(count))
+    console.print(kinds)
+
+    console.print("\n[bold]The effective network[/bold]")
+    facts = Table(show_edge=False, show_header=False)
+    facts.add_column("measure")
+    facts.add_column("value", justify="right")
+    rows = [
+        ("working share", fmt(result["working_share"], pct=True)),
+        ("following / mutual", f"{fmt(result['following'])} / {fmt(result['mutual'])}"),
+        ("followers on the profile", fmt(result.get("followers_count_profile"))),
+        ("80% of active actions come from", f"{fmt(result['concentration'])} of your followers"),
+        ("care given vs received (rank correlation)", fmt(result["care_correlation"])),
+        ("non-followers who act for you", fmt(result["non_follower_working"])),
+        ("hollow share", fmt(result.get("hollow_share"), pct=True)),
+    ]
+    for a, b in rows:
+        facts.add_row(a, b)
+    console.print(facts)
+    if result.get("unknown_facts"):
+        console.print(f"your sources cannot tell: {', '.join(result['unknown_facts'])} (shown as unknown, not 0)")
+    if result.get("future_interactions_left_out"):
+        console.print(f"{result['future_interactions_left_out']:,} interactions dated in the future were left out")
+
+
+def print_followers(table, *, limit: int = 30) -> None:
+    """The top ``limit`` followers as a table."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    t = Table(show_edge=False)
+    cols = ["handle", "tier", "engagement_score", "shares", "replies", "mentions", "likes", "care_balance",
+            "segment", "alignment_score", "last_active"]
+    for c in cols:
+        t.add_column(c.replace("_", " "), justify="left" if c in ("handle", "tier", "segment") else "right",
+                     overflow="ellipsis", max_width=24 if c == "handle" else None)
+    for row in table.head(limit).itertuples(index=False):
+        values = []
+        for c in cols:
+            v = getattr(row, c)
+            if c == "handle":
+                v = v if isinstance(v, str) and v else row.id
+            if c == "last_active":
+                v = str(v)[:10] if v is not None and v == v else "—"
+            values.append(escape(fmt(v.item() if hasattr(v, "item") else v)))
+        t.add_row(*values)
+    console.print(t)
+    console.print(f"{len(table):,} followers" + (f" (first {limit} shown)" if len(table) > limit else ""))
