@@ -29,13 +29,15 @@ def write_files(folder: Path, files: dict[str, str]) -> Path:
 
 #: A network small enough to check by hand. Owner "me"; followers a, b, c, d, e, 007.
 #: a: committed (active on 3 days, one recent); b: occasional (one reply); c: attentive (a like);
-#: d, e, 007: silent. x is no follower but shares. "7" and "007" are different accounts.
+#: d, e, 007: silent (too little known to judge hollowness); m: a mass follower (follows 48,200), hollow.
+#: x is no follower but shares. "7" and "007" are different accounts.
 TINY = {
     "accounts.csv": """
         id,handle,name,bio,followers_count,following_count,posts_count,created_at,tags,email,url
         me,me_h,Me Founder,Founder building open source tools,1200,300,900,2015-03-01,,me@example.com,
         a,alice,Alice,Journalist covering open source,500,400,3000,2012-01-01,customer;trusted,alice@example.com,https://alice.example.com
-        b,bob,Bob,,40,45000,3,2026-01-01,,,
+        b,bob,Bob,,40,450,300,2016-01-01,,,
+        m,massive,Mass,,12,48200,3,2025-05-01,,,
         c,carol,Carol,We supply parts,10,10,5,,,,
         007,bond,James,,,,,,,,
         7,seven,Seven,,,,,,,,
@@ -48,6 +50,7 @@ TINY = {
         d,me,
         e,me,
         007,me,
+        m,me,
         me,a,
         me,b,
         a,b,

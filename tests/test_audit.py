@@ -30,16 +30,16 @@ def ws(tiny):
 def test_tiers_by_hand(ws):
     t = follower_table(ws, hollow=False).set_index("id")
     assert t["tier"].to_dict() == {"a": "committed", "b": "occasional", "c": "attentive", "d": "silent",
-                                   "e": "silent", "007": "silent"}
+                                   "e": "silent", "007": "silent", "m": "silent"}
     assert list(t.index[:3]) == ["a", "b", "c"]  # sorted by engagement_score
     assert t.loc["a", ["shares", "replies", "mentions", "responses", "active_days"]].tolist() == [1, 1, 1, 1, 4]
 
 
 def test_summary_by_hand(ws):
     r = audit(ws, hollow=False)
-    assert (r["followers"], r["following"], r["mutual"]) == (6, 2, 2)
-    assert (r["working"], r["committed"], r["occasional"], r["attentive"], r["silent"]) == (2, 1, 1, 1, 3)
-    assert r["working_share"] == pytest.approx(2 / 6, abs=1e-4)
+    assert (r["followers"], r["following"], r["mutual"]) == (7, 2, 2)
+    assert (r["working"], r["committed"], r["occasional"], r["attentive"], r["silent"]) == (2, 1, 1, 1, 4)
+    assert r["working_share"] == pytest.approx(2 / 7, abs=1e-4)
     assert r["by_kind"]["share"] == 2 and r["by_kind"]["reply"] == 2 and r["by_kind"]["like"] == 1
     assert r["by_kind"]["visit"] == 0
     assert r["concentration"] == 1           # a alone makes 4 of the 5 active actions
@@ -64,7 +64,7 @@ def test_care_both_ways_and_score_decay(ws):
 
 def test_window_and_thresholds_are_options(ws):
     short = audit(ws, hollow=False, window_days=100)   # b's reply of 2024-09-01 and a's early days fall out
-    assert (short["committed"], short["occasional"], short["silent"]) == (0, 1, 4)
+    assert (short["committed"], short["occasional"], short["silent"]) == (0, 1, 5)
     strict = audit(ws, hollow=False, committed_days=5)
     assert strict["committed"] == 0 and strict["occasional"] == 2
     earlier = audit(ws, hollow=False, as_of="2025-02-01")
@@ -141,7 +141,10 @@ def test_audit_json_is_one_object_with_the_contract_keys(cli, tiny, tmp_path):
     assert code == 0 and err == ""
     r = as_json(out)
     assert CONTRACT_KEYS <= set(r)
-    assert r["me"] == "me" and r["followers"] == 6 and r["working"] == 2
+    assert r["me"] == "me" and r["followers"] == 7 and r["working"] == 2
+    # the mass follower is hollow whatever it did; too little is known about d, e and 007 to say
+    assert (r["hollow"], r["hollow_by_kind"], r["silent"]) == (1, {"mass_follower": 1}, 3)
+    assert r["hollow_unknown"] == 3
 
 
 def test_readable_audit_leads_with_the_headline(cli, tiny, tmp_path):
@@ -149,12 +152,12 @@ def test_readable_audit_leads_with_the_headline(cli, tiny, tmp_path):
     cli("import", tiny, "--me", "me", "--workspace", w, "--quiet")
     code, out, _ = cli("audit", "--workspace", w)
     assert code == 0
-    assert out.splitlines()[0] == "followers 6 — working for you 2"
+    assert out.splitlines()[0] == "followers 7 — working for you 2"
 
 
 def test_audit_source_uses_a_temporary_workspace(cli, tiny, tmp_path):
     code, out, _ = cli("audit", tiny, "--me", "me", "--json", "--quiet")
-    assert code == 0 and as_json(out)["followers"] == 6
+    assert code == 0 and as_json(out)["followers"] == 7
     assert not (tmp_path / "innercircle.duckdb").exists()
     w = tmp_path / "kept.duckdb"
     code, out, _ = cli("audit", tiny, "--me", "me", "--json", "--workspace", w)

@@ -16,7 +16,7 @@ from .conftest import TINY, write_files
 def test_generic_folder_lands_with_text_ids_and_unknowns(tiny):
     ws = innercircle.open(":memory:")
     summary = import_source(ws, tiny, me="me")
-    assert summary["counts"] == {"accounts": 6, "follows": 10, "interactions": 10}
+    assert summary["counts"] == {"accounts": 7, "follows": 11, "interactions": 10}
     acc = ws.table("accounts").set_index("id")
     # "007" and "7" stay two accounts; ids named only in follows get an unknown profile
     assert {"007", "7", "d", "e", "x"} <= set(acc.index)
@@ -46,13 +46,13 @@ def test_zip_of_a_folder_and_parquet_import(tmp_path, tiny):
         for f in tiny.iterdir():
             z.write(f, f"export/{f.name}")
     ws = innercircle.open(":memory:")
-    assert import_source(ws, archive, me="me")["counts"]["follows"] == 10
+    assert import_source(ws, archive, me="me")["counts"]["follows"] == 11
 
     pq = tmp_path / "pq"
     pq.mkdir()
     pd.read_csv(tiny / "follows.csv", dtype=str).to_parquet(pq / "follows.parquet")
     ws2 = innercircle.open(":memory:")
-    assert import_source(ws2, pq)["counts"] == {"follows": 10}
+    assert import_source(ws2, pq)["counts"] == {"follows": 11}
 
 
 def test_unix_seconds_and_iso_dates_mean_the_same_moment(tmp_path):
@@ -100,7 +100,7 @@ def test_later_import_unites_and_newer_known_values_win(tmp_path, tiny):
     assert acc.loc["a", "handle"] == "alice_new"          # newer known value wins
     assert acc.loc["a", "company"] == "Acme"
     assert acc.loc["a", "followers_count"] == 500         # unknown in the newer source: kept
-    assert ws.sql("SELECT count(*) AS n FROM follows WHERE followee = 'me'")["n"][0] == 7
+    assert ws.sql("SELECT count(*) AS n FROM follows WHERE followee = 'me'")["n"][0] == 8
     assert ws.owner == "me"                               # the new source names none: it stays
 
 
@@ -171,7 +171,7 @@ def test_a_crash_mid_import_leaves_the_file_as_before(tmp_path, tiny):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert proc.returncode == 9
     with innercircle.open(path) as ws:
-        assert ws.counts()["follows"] == 10 and len(ws.snapshots()) == 1
+        assert ws.counts()["follows"] == 11 and len(ws.snapshots()) == 1
 
 
 def test_sample_round_trips_through_import():

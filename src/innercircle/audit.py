@@ -64,15 +64,27 @@ def follower_table(ws: Workspace, me: str | None = None, *, as_of=None, window_d
                    values: str | None = None, hollow: bool = True, hollow_threshold: float = 0.5,
                    window: Window | None = None):
     """One row per follower of the owner, sorted by engagement_score (see FOLLOWER_COLUMNS)."""
+    return _tables(ws, me, as_of=as_of, window_days=window_days, half_life_days=half_life_days,
+                   like_weight=like_weight, committed_days=committed_days, values=values, hollow=hollow,
+                   hollow_threshold=hollow_threshold, window=window)[0]
+
+
+def _tables(ws: Workspace, me, *, as_of=None, window_days: int = 365, half_life_days: float = 90.0,
+            like_weight: float = 0.1, committed_days: int = 3, values: str | None = None, hollow: bool = True,
+            hollow_threshold: float = 0.5, window: Window | None = None):
+    """(follower table, ledger of non-followers who acted toward the owner), from one pass."""
     owner = resolve_owner(ws, me)
     window = window or resolve_window(ws.con, as_of=as_of, window_days=window_days)
-    df = ledger(ws.con, owner.id, window, half_life_days=half_life_days, like_weight=like_weight)
-    df = finish_ledger(df, ws.unknown, committed_days=committed_days)
+    both = ledger(ws.con, owner.id, window, half_life_days=half_life_days, like_weight=like_weight, actors="all")
+    both = finish_ledger(both, ws.unknown, committed_days=committed_days)
+    others = both[~both["is_follower"]].reset_index(drop=True)
+    df = both[both["is_follower"]].drop(columns=["is_follower"]).reset_index(drop=True)
     df = _with_profiles(ws, owner.id, df)
     df = _with_alignment(ws, df, owner_values(ws, values))
-    df = _with_hollow(ws, owner.id, df, hollow and _hollow_available(), hollow_threshold)
+    df = _with_hollow(ws, owner.id, df, hollow and _hollow_available(), hollow_threshold, window.as_of)
     df = df.sort_values(["engagement_score", "id"], ascending=[False, True], kind="stable")
-    return df[FOLLOWER_COLUMNS + [c for c in df.columns if c not in FOLLOWER_COLUMNS]].reset_index(drop=True)
+    table = df[FOLLOWER_COLUMNS + [c for c in df.columns if c not in FOLLOWER_COLUMNS]].reset_index(drop=True)
+    return table, others
 
 
 def _with_profiles(ws: Workspace, me: str, df):
@@ -108,7 +120,7 @@ def _with_alignment(ws: Workspace, df, values: str | None):
     return df.drop(columns=["bio", "company", "position"])
 
 
-def _with_hollow(ws: Workspace, me: str, df, enabled: bool, threshold: float):
+def _with_hollow(ws: Workspace, me: str, df, enabled: bool, threshold: float, as_of):
     import pandas as pd
 
     if not enabled or df.empty:
@@ -117,7 +129,8 @@ def _with_hollow(ws: Workspace, me: str, df, enabled: bool, threshold: float):
         return df
     from .metrics.hollow import hollow_followers
 
-    h = hollow_followers(ws, me, threshold=threshold)
+    # inactivity and account age are judged at the audit's as-of, not today
+    h = hollow_followers(ws, me, threshold=threshold, as_of=as_of)
     h = h[["id", "hollow_risk", "hollow", "hollow_kind", "reasons"]].rename(columns={"reasons": "hollow_reasons"})
     df = df.merge(h, on="id", how="left")
     is_hollow = df["hollow"].astype(str).str.lower().isin(["true", "1"])
@@ -144,10 +157,9 @@ def audit(ws: Workspace, me: str | None = None, *, as_of=None, window_days: int 
                            "SELECT followee FROM follows WHERE follower = $me)", {"me": owner.id}).fetchone()[0]
     followers_known = "followers" not in unknown
     following_known = "following" not in unknown
-    table = follower_table(ws, owner.id, window=window, values=values, hollow=hollow, **options)
+    table, others = _tables(ws, owner.id, window=window, values=values, hollow=hollow, **options)
     tiers = table["tier"].value_counts().to_dict()
     working = int(tiers.get("committed", 0) + tiers.get("occasional", 0))
-    others = finish_ledger(ledger(con, owner.id, window, actors="others"), unknown)
     profile = con.execute("SELECT followers_count, following_count, handle, name FROM accounts WHERE id = ?",
                           [owner.id]).fetchone() or (None, None, None, None)
     care = table[["care_given", "care_received"]]

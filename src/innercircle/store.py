@@ -61,6 +61,8 @@ class Workspace:
             raise InputError(f"cannot open the workspace: {e}", file=self.path,
                              hint="is it a DuckDB file written by innercircle, and not open elsewhere?") from None
         self.con.execute("SET TimeZone='UTC'")
+        # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
 

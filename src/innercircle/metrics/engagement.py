@@ -77,16 +77,21 @@ def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_w
     """Per-account counts of actions toward ``me`` in the window, with score and care.
 
     ``actors="followers"`` gives one row per follower of ``me`` (zeros for those who did nothing);
-    ``actors="others"`` gives one row per non-follower who acted toward ``me``.
+    ``actors="others"`` one row per non-follower who acted toward ``me``; ``"all"`` both, in one pass.
+    Column ``is_follower`` tells them apart.
     """
     active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
     given = ", ".join(f"'{k}'" for k in CARE_GIVEN_KINDS)
     per_kind = ",\n".join(
         f"count(*) FILTER (WHERE kind = '{k}') AS {col}" for k, (col, _) in KIND_COLUMNS.items())
-    population = (f"SELECT DISTINCT follower AS id FROM {follows} WHERE followee = $me AND follower <> $me"
-                  if actors == "followers" else
-                  f"SELECT DISTINCT actor AS id FROM toward ANTI JOIN (SELECT follower FROM {follows} "
-                  f"WHERE followee = $me) f ON toward.actor = f.follower")
+    followers = f"SELECT DISTINCT follower AS id FROM {follows} WHERE followee = $me AND follower <> $me"
+    population = {
+        "followers": f"SELECT id, true AS is_follower FROM ({followers})",
+        "others": f"SELECT DISTINCT actor AS id, false AS is_follower FROM toward ANTI JOIN ({followers}) f "
+                  f"ON toward.actor = f.id",
+        "all": f"SELECT coalesce(f.id, a.id) AS id, f.id IS NOT NULL AS is_follower FROM ({followers}) f "
+               f"FULL OUTER JOIN (SELECT DISTINCT actor AS id FROM toward) a ON f.id = a.id",
+    }[actors]
     sql = f"""
     WITH my_posts AS (SELECT id FROM {posts} WHERE author = $me),
     toward AS (
@@ -115,7 +120,7 @@ def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_w
           AND coalesce(tp.author, i.target) <> $me
         GROUP BY 1),
     i_follow AS (SELECT DISTINCT followee AS id FROM {follows} WHERE follower = $me)
-    SELECT pop.id, acts.* EXCLUDE (id),
+    SELECT pop.id, pop.is_follower, acts.* EXCLUDE (id),
            coalesce(gave.given, 0) + CASE WHEN i_follow.id IS NULL THEN 0 ELSE 1 END AS care_given,
            i_follow.id IS NOT NULL AS i_follow
     FROM pop LEFT JOIN acts USING (id) LEFT JOIN gave USING (id) LEFT JOIN i_follow USING (id)

@@ -36,7 +36,8 @@ def print_audit(result: dict, *, label: str | None = None) -> None:
         sub += " (chosen as the account with the most followers; give --me to choose)"
     if label:
         sub += f" · {label}"
-    console.print(f"{sub} · window {result['window_days']} days up to {result['as_of'][:10]}")
+    console.print(sub)
+    console.print(f"window: the {result['window_days']} days up to {result['as_of'][:10]}")
 
     console.print("\n[bold]Tiers[/bold]")
     tiers = Table(show_edge=False)
