@@ -62,28 +62,37 @@ def _hollow_available() -> bool:
 def follower_table(ws: Workspace, me: str | None = None, *, as_of=None, window_days: int = 365,
                    half_life_days: float = 90.0, like_weight: float = 0.1, committed_days: int = 3,
                    values: str | None = None, hollow: bool = True, hollow_threshold: float = 0.5,
-                   window: Window | None = None):
-    """One row per follower of the owner, sorted by engagement_score (see FOLLOWER_COLUMNS)."""
+                   window: Window | None = None, progress=None):
+    """One row per follower of the owner, sorted by engagement_score (see FOLLOWER_COLUMNS).
+
+    ``progress``, when given, is called as ``progress(done, total, label)`` between steps.
+    """
     return _tables(ws, me, as_of=as_of, window_days=window_days, half_life_days=half_life_days,
                    like_weight=like_weight, committed_days=committed_days, values=values, hollow=hollow,
-                   hollow_threshold=hollow_threshold, window=window)[0]
+                   hollow_threshold=hollow_threshold, window=window, progress=progress)[0]
 
 
 def _tables(ws: Workspace, me, *, as_of=None, window_days: int = 365, half_life_days: float = 90.0,
             like_weight: float = 0.1, committed_days: int = 3, values: str | None = None, hollow: bool = True,
-            hollow_threshold: float = 0.5, window: Window | None = None):
+            hollow_threshold: float = 0.5, window: Window | None = None, progress=None):
     """(follower table, ledger of non-followers who acted toward the owner), from one pass."""
+    step = progress or (lambda done, total, label: None)
+    step(0, 4, "counting what each follower did for you")
     owner = resolve_owner(ws, me)
     window = window or resolve_window(ws.con, as_of=as_of, window_days=window_days)
     both = ledger(ws.con, owner.id, window, half_life_days=half_life_days, like_weight=like_weight, actors="all")
     both = finish_ledger(both, ws.unknown, committed_days=committed_days)
     others = both[~both["is_follower"]].reset_index(drop=True)
     df = both[both["is_follower"]].drop(columns=["is_follower"]).reset_index(drop=True)
+    step(1, 4, "segments")
     df = _with_profiles(ws, owner.id, df)
+    step(2, 4, "values alignment")
     df = _with_alignment(ws, df, owner_values(ws, values))
+    step(3, 4, "hollow followers")
     df = _with_hollow(ws, owner.id, df, hollow and _hollow_available(), hollow_threshold, window.as_of)
     df = df.sort_values(["engagement_score", "id"], ascending=[False, True], kind="stable")
     table = df[FOLLOWER_COLUMNS + [c for c in df.columns if c not in FOLLOWER_COLUMNS]].reset_index(drop=True)
+    step(4, 4, "done")
     return table, others
 
 
@@ -105,6 +114,7 @@ def _with_profiles(ws: Workspace, me: str, df):
 
 def _with_alignment(ws: Workspace, df, values: str | None):
     from .metrics.alignment import alignment_scores
+    from .metrics.segments import join_text
 
     if values:
         posts = ws.con.execute(
@@ -113,7 +123,7 @@ def _with_alignment(ws: Workspace, df, values: str | None):
             ' QUALIFY row_number() OVER (PARTITION BY author ORDER BY "at" DESC NULLS LAST) <= 50) GROUP BY author'
         ).df()
         texts = df[["id", "bio", "company", "position"]].merge(posts, on="id", how="left")
-        joined = texts[["bio", "company", "position", "post_text"]].fillna("").astype(str).agg(" ".join, axis=1)
+        joined = join_text(texts, ["bio", "company", "position", "post_text"])
         df["alignment_score"] = alignment_scores(joined.tolist(), values)
     else:
         df["alignment_score"] = float("nan")

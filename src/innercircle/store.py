@@ -179,9 +179,9 @@ class Workspace:
                 sid, batch.source, key, batch.format, _now(), owner, json.dumps(counts),
                 json.dumps(sorted(batch.unknown)), json.dumps(batch.notes)])
             self._refresh_current()
-            self._merge_accounts(staged.get("accounts"), sid)
             if me is not None or batch.owner:
-                self.set_owner(owner)
+                self.set_owner(owner)  # before the merge, so the owner always has an account row
+            self._merge_accounts(staged.get("accounts"), sid)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")

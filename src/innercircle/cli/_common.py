@@ -82,8 +82,10 @@ class Context:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        console = Console(stderr=True)
+        # a bar only where someone watches: not when quiet, not into a pipe or a log file
         return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                        console=Console(stderr=True), disable=self.quiet, transient=True)
+                        console=console, disable=self.quiet or not console.is_terminal, transient=True)
 
 
 def _default(o: Any) -> Any:

@@ -30,11 +30,12 @@ def open_for_write(ctx_obj):
 
 @contextlib.contextmanager
 def open_for_read(ctx_obj):
-    """Open an existing workspace (an empty in-memory one when the file does not exist)."""
+    """Open an existing workspace read-only, so that several readers (and the dashboard) can share
+    it; an empty in-memory one when the file does not exist."""
     from ..store import open_workspace
 
     path = Path(ctx_obj.workspace)
-    ws = open_workspace(path if path.exists() else ":memory:")
+    ws = open_workspace(path, read_only=True) if path.exists() else open_workspace(":memory:")
     try:
         yield ws
     finally:

@@ -96,8 +96,9 @@ def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed
     """
     from ..audit import audit
 
-    with _audit_workspace(ctx_obj, source, me, fmt) as (ws, label):
-        result = audit(ws, me, **_options(as_of, window_days, half_life_days, committed_days, values))
+    with _audit_workspace(ctx_obj, source, me, fmt) as (ws, label), ctx_obj.progress() as bar:
+        result = audit(ws, me, progress=progress_callback(bar),
+                       **_options(as_of, window_days, half_life_days, committed_days, values))
     if as_json:
         echo_json(result)
         return
@@ -130,8 +131,9 @@ def followers_cmd(ctx_obj, me, as_of, window_days, half_life_days, committed_day
     """
     from ..audit import follower_table
 
-    with open_for_read(ctx_obj) as ws:
-        table = follower_table(ws, me, **_options(as_of, window_days, half_life_days, committed_days, values))
+    with open_for_read(ctx_obj) as ws, ctx_obj.progress() as bar:
+        table = follower_table(ws, me, progress=progress_callback(bar),
+                               **_options(as_of, window_days, half_life_days, committed_days, values))
     if tier == "working":
         table = table[table["tier"].isin(["committed", "occasional"])]
     elif tier:

@@ -67,6 +67,16 @@ def suggest_segment(text: str | None) -> tuple[str, float | None]:
     return best, round(hits[best] / (sum(hits.values()) + 1), 3)
 
 
+def join_text(frame, columns):
+    """The text columns of each row joined by spaces (missing as empty), vectorised."""
+    import pandas as pd
+
+    out = pd.Series("", index=frame.index, dtype="string")
+    for col in columns:
+        out = out + " " + frame[col].astype("string").fillna("")
+    return out.str.strip()
+
+
 def segment_table(accounts):
     """``id, segment, segment_source, segment_confidence`` for an accounts DataFrame
     (columns ``id, tags, bio, company, position``); vectorised over the rows."""
@@ -85,8 +95,7 @@ def segment_table(accounts):
     for i in reversed(range(longest)):
         tag = parts.str[i].str.strip()
         tagged = tagged.mask(tag.isin(SEGMENTS), tag)
-    text = (accounts[["bio", "company", "position"]].astype("string").fillna("")
-            .agg(" ".join, axis=1).str.lower())
+    text = join_text(accounts, ["bio", "company", "position"]).str.lower()
     hits = pd.DataFrame({seg: text.str.count(p.pattern) for seg, p in _PATTERNS.items()}, index=accounts.index)
     best = hits.idxmax(axis=1) if len(hits) else pd.Series(dtype="string")
     top = hits.max(axis=1) if len(hits) else pd.Series(dtype=float)

@@ -1,0 +1,238 @@
+"""What the advisor knows about an owner and any account: the audit row, trust, ties, profile facts.
+
+:func:`context` loads, once per command, the owner, the audit's follower table, the Network, the
+trusted core and the trust scores; :func:`account_facts` turns any list of account ids into one row
+per account with every field a policy may use (:data:`innercircle.advise.policy.FIELDS`).
+Unknown stays unknown: NaN / NA in numbers, None in flags, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .trust import Core, trust_scores, trusted_core
+
+#: Segments a picky owner does business with (used by reasons and the picky preset).
+BUSINESS_SEGMENTS = ("customer", "supplier", "prospect", "peer")
+#: Tags that mean the owner knows the account in person or in business (never pruned).
+KEPT_TAGS = frozenset({"trusted", "met", "customer", "supplier"})
+CONVERSATION_KINDS = ("message", "reply")
+
+
+@dataclass(eq=False)
+class Context:
+    """Everything loaded once per command for one owner."""
+
+    ws: object
+    me: str
+    me_source: str
+    net: object
+    table: object              # the audit's follower table
+    core: Core
+    trust: np.ndarray          # trust_score (percentile) per Network index
+    trust_raw: np.ndarray      # personalised PageRank per Network index
+    values: str | None
+    window: object
+    has_interactions: bool
+    has_profiles: bool
+    hollow: bool
+
+    @property
+    def owner_ix(self) -> int:
+        return int(self.net.owner)
+
+    def core_ids(self) -> list[str]:
+        return [str(x) for x in self.net.ids[self.core.members]]
+
+
+def _has_rows(ws, query: str) -> bool:
+    return bool(ws.con.execute(query).fetchone()[0])
+
+
+def context(ws, me: str | None = None, *, values: str | None = None, hollow: bool = True, as_of=None,
+            window_days: int = 365) -> Context:
+    """Load the owner's audit table, Network, trusted core and trust scores."""
+    from ..audit import follower_table, owner_values, resolve_owner
+    from ..graph.network import load_network
+    from ..metrics.engagement import resolve_window
+
+    owner = resolve_owner(ws, me)
+    window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
+    values = owner_values(ws, values)
+    table = follower_table(ws, owner.id, window=window, values=values, hollow=hollow)
+    net = load_network(ws, me=owner.id, groups=False)
+    tagged = ws.con.execute(
+        "SELECT id FROM accounts WHERE list_contains(list_transform(string_split(lower(coalesce(tags, '')), ';'), "
+        "x -> trim(x)), 'trusted')").fetchnumpy()["id"]
+    mutual_care = table[(table["tier"] == "committed") & (table["care_received"] > 0) & (table["care_given"] > 0)
+                        & table["mutual"].fillna(False).astype(bool)]
+    core = trusted_core(net, tagged=net.index_of(list(tagged)) if len(tagged) else None,
+                        committed=net.index_of(mutual_care["id"].tolist()) if len(mutual_care) else None)
+    trust, raw = trust_scores(net, core)
+    has_inter = _has_rows(ws, "SELECT count(*) > 0 FROM interactions")
+    has_prof = "profiles" not in ws.unknown and _has_rows(
+        ws, "SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL OR following_count IS NOT NULL")
+    return Context(ws, owner.id, owner.source, net, table, core, trust, raw, values, window,
+                   has_inter, has_prof, hollow)
+
+
+def invitations(ctx: Context) -> list[str]:
+    """Accounts with a pending invitation to the owner: kind 'invitation', not followed by the owner."""
+    df = ctx.ws.con.execute(
+        "SELECT DISTINCT actor FROM interactions WHERE kind = 'invitation' AND target = $me AND actor <> $me "
+        "AND actor NOT IN (SELECT followee FROM follows WHERE follower = $me) ORDER BY actor",
+        {"me": ctx.me}).fetchnumpy()
+    return [str(x) for x in df["actor"]]
+
+
+def _profiles(ctx: Context, ids: list[str]):
+    import pandas as pd
+
+    con = ctx.ws.con
+    con.register("_ic_adv_ids", pd.DataFrame({"id": pd.Series(ids, dtype=object)}))
+    try:
+        prof = con.execute("SELECT a.* FROM accounts a SEMI JOIN _ic_adv_ids i ON a.id = i.id").df()
+        pair = con.execute(f"""
+            SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
+              count(*) FILTER (WHERE actor <> $me AND kind IN ('share','reply','mention','visit','message',
+                  'contribution','word_of_mouth','response') AND "at" > $start AND "at" <= $as_of) AS active_to_me,
+              count(*) FILTER (WHERE actor <> $me AND kind = 'like' AND "at" > $start AND "at" <= $as_of)
+                  AS likes_to_me,
+              count(*) FILTER (WHERE actor = $me AND kind IN ('share','reply','mention','message','response')
+                  AND "at" > $start AND "at" <= $as_of) AS from_me,
+              count(*) FILTER (WHERE actor <> $me AND kind IN {CONVERSATION_KINDS}) AS talk_to_me,
+              count(*) FILTER (WHERE actor = $me AND kind IN {CONVERSATION_KINDS}) AS talk_from_me,
+              max("at") FILTER (WHERE actor <> $me AND kind <> 'invitation' AND kind <> 'request') AS last_active
+            FROM interactions
+            WHERE (actor = $me AND target IN (SELECT id FROM _ic_adv_ids))
+               OR (target = $me AND actor IN (SELECT id FROM _ic_adv_ids))
+            GROUP BY 1""", {"me": ctx.me, "start": ctx.window.start, "as_of": ctx.window.as_of}).df()
+    finally:
+        con.unregister("_ic_adv_ids")
+    return prof, pair
+
+
+def _hollow_of(ctx: Context, prof):
+    """Profile-based hollow risk for accounts that are not followers (NA when it cannot be told)."""
+    import pandas as pd
+
+    empty = pd.DataFrame({"id": prof["id"], "hollow_risk": np.nan, "hollow": pd.NA, "hollow_kind": pd.NA,
+                          "hollow_reasons": pd.NA})
+    if not ctx.hollow or not ctx.has_profiles or prof.empty:
+        return empty
+    try:
+        from ..metrics.hollow import score_accounts
+    except ImportError:  # hollow detection not installed in this build
+        return empty
+    h = score_accounts(prof)
+    return h[["id", "hollow_risk", "hollow", "hollow_kind", "reasons"]].rename(columns={"reasons": "hollow_reasons"})
+
+
+def _alignment(ctx: Context, prof):
+    from ..metrics.alignment import alignment_scores
+
+    if not ctx.values or prof.empty:
+        return np.full(len(prof), np.nan)
+    posts = ctx.ws.con.execute(
+        "SELECT author AS id, string_agg(text, ' ') AS post_text FROM (SELECT author, text FROM posts "
+        "WHERE text IS NOT NULL AND text <> '' QUALIFY row_number() OVER (PARTITION BY author "
+        'ORDER BY "at" DESC NULLS LAST) <= 50) GROUP BY author').df()
+    texts = prof[["id", "bio", "company", "position"]].merge(posts, on="id", how="left")
+    joined = texts[["bio", "company", "position", "post_text"]].fillna("").astype(str).agg(" ".join, axis=1)
+    return alignment_scores(joined.tolist(), ctx.values)
+
+
+def _flag(series):
+    """'true'/'false'/other (unknown) or booleans → object array of True/False/None."""
+    out = []
+    for v in series:
+        s = str(v).lower()
+        out.append(True if s in ("true", "1") else False if s in ("false", "0") else None)
+    return np.array(out, dtype=object)
+
+
+def account_facts(ctx: Context, ids) -> "object":
+    """One row per id with every policy field (see :data:`~innercircle.advise.policy.FIELDS`)."""
+    import pandas as pd
+
+    from ..metrics.segments import segment_table
+    from .recommend import ties
+
+    ids = [str(i) for i in dict.fromkeys(ids)]
+    prof, pair = _profiles(ctx, ids)
+    base = pd.DataFrame({"id": pd.Series(ids, dtype=object)})
+    prof = base.merge(prof, on="id", how="left")
+    for col in ("tags", "bio", "company", "position", "handle", "name"):
+        if col not in prof:
+            prof[col] = None
+    out = prof[["id", "handle", "name"]].copy()
+    net, me = ctx.net, ctx.owner_ix
+    ix = net.index_of(ids)
+    follows_me = np.isin(ix, net.followers[[me]].indices) & (ix >= 0)
+    i_follow = np.isin(ix, net.follows[[me]].indices) & (ix >= 0)
+    out["follows_me"] = follows_me if "followers" not in ctx.net.unknown or follows_me.any() else None
+    out["i_follow"] = i_follow
+    out["invited_me"] = out["id"].isin(set(invitations(ctx)))
+    pair = base.merge(pair, on="id", how="left")
+    counts = pair[["active_to_me", "likes_to_me", "from_me", "talk_to_me", "talk_from_me"]].fillna(0).astype("int64")
+    known = ctx.has_interactions
+    out["active_actions"] = counts["active_to_me"].astype("Float64") if known else pd.Series(pd.NA, dtype="Float64",
+                                                                                              index=out.index)
+    out["engagement_score"] = np.nan
+    out["care_received"] = (counts["active_to_me"] + 0.1 * counts["likes_to_me"]).astype(float) if known else np.nan
+    out["care_given"] = counts["from_me"].astype(float) + i_follow
+    total = out["care_received"] + out["care_given"]
+    out["care_balance"] = ((out["care_received"] - out["care_given"]) / total.where(total > 0)).astype(float)
+    both = (counts["talk_to_me"] > 0) & (counts["talk_from_me"] > 0)
+    out["conversation_both_ways"] = np.where(both, True, False if known else None).astype(object)
+    out["last_active"] = pair["last_active"]
+    out["tier"] = np.where(follows_me, "unknown", "not_follower").astype(object)
+    others = prof[~prof["id"].isin(ctx.table["id"])]  # followers take the audit's segment and hollowness
+    seg = segment_table(others[["id", "tags", "bio", "company", "position"]])
+    out = out.merge(seg, on="id", how="left")
+    out = out.merge(_hollow_of(ctx, others), on="id", how="left")
+    out["alignment_score"] = _alignment(ctx, prof)
+    out["tags"] = [frozenset(t.strip() for t in str(x).lower().split(";") if t.strip()) if isinstance(x, str)
+                   else frozenset() for x in prof["tags"]]
+    out["followers_count"] = prof["followers_count"].astype("Float64") if "followers_count" in prof else pd.NA
+    out["following_count"] = prof["following_count"].astype("Float64") if "following_count" in prof else pd.NA
+    tied = ties(net)
+    ok = ix >= 0
+    mine = tied[[me]].astype(np.float32)
+    core_row = np.zeros(net.n, np.float32)
+    core_row[ctx.core.members] = 1.0
+    mutual = np.asarray((mine @ tied.astype(np.float32)).todense()).ravel()
+    links = tied.astype(np.float32).T @ core_row
+    out["mutual_contacts"] = np.where(ok, mutual[np.where(ok, ix, 0)], 0).astype(np.int64)
+    out["core_links"] = np.where(ok, links[np.where(ok, ix, 0)], 0).astype(np.int64)
+    out["trust_score"] = np.where(ok, ctx.trust[np.where(ok, ix, 0)], 0.0).round(4)
+    out = _with_audit(out, ctx.table)
+    out["hollow"] = _flag(out["hollow"])
+    return out
+
+
+def _with_audit(out, table):
+    """Followers take their audit values (tier, engagement, care, hollow, segment)."""
+    cols = ["tier", "engagement_score", "active_actions", "care_received", "care_given", "care_balance",
+            "hollow_risk", "hollow", "hollow_kind", "hollow_reasons", "segment", "segment_source",
+            "segment_confidence"]
+    t = table.set_index("id")
+    sel = out["id"].isin(t.index)
+    if not sel.any():
+        return out
+    rows = t.loc[out.loc[sel, "id"]]
+    for c in cols:
+        if c not in rows:
+            continue
+        values = rows[c].to_numpy()
+        if out[c].dtype != object and not np.issubdtype(np.asarray(values).dtype, np.number):
+            out[c] = out[c].astype(object)
+        elif str(out[c].dtype) == "Float64":
+            values = np.asarray(values, dtype=float)
+        out.loc[sel, c] = values
+    return out
+
+
+__all__ = ["BUSINESS_SEGMENTS", "Context", "KEPT_TAGS", "account_facts", "context", "invitations"]

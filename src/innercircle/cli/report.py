@@ -1,0 +1,153 @@
+"""innercircle report, serve"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import click
+
+from ._common import common_options, echo_json
+from ._main import main
+from ._session import open_for_read
+
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def _options(fn):
+    for opt in reversed([
+        click.option("--me", default=None, metavar="ID", help="The owner's account id."),
+        click.option("--as-of", "as_of", default=None, metavar="DATE", help="End of the window (ISO date)."),
+        click.option("--window-days", default=365, show_default=True, type=click.IntRange(1, 36500)),
+        click.option("--values", default=None, metavar="TEXT",
+                     help="Your values or topics, for alignment_score (else the workspace setting)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _bar_progress(bar):
+    state = {}
+
+    def update(done, total, label):
+        if "task" not in state:
+            state["task"] = bar.add_task(label, total=total)
+        bar.update(state["task"], completed=done, total=total, description=label)
+
+    return update
+
+
+def find_chromium() -> str | None:
+    """A Chromium or Chrome executable on PATH (used for --format pdf), or None."""
+    for name in CHROMIUM:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the HTML file to PDF with headless Chromium (offline: networking features off)."""
+    from ..errors import UsageError
+
+    exe = find_chromium()
+    if exe is None:
+        raise UsageError("--format pdf needs Chromium, which was not found on PATH",
+                         hint="install it (Debian: apt-get install chromium) or use --format html and print "
+                              "from a browser")
+    with tempfile.TemporaryDirectory(prefix="innercircle-pdf-") as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+               "--no-pdf-header-footer", f"--print-to-pdf={pdf_path.resolve()}", html_path.resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    if done.returncode != 0 or not pdf_path.exists():
+        raise RuntimeError(f"Chromium could not print the PDF: {(done.stderr or '').strip()[-300:]}")
+
+
+def _require_network(ws, path) -> None:
+    from ..errors import UsageError
+
+    if not ws.counts()["accounts"]:
+        raise UsageError(f"{path} holds no network", hint="import one first: innercircle import SOURCE")
+
+
+@main.command("report")
+@common_options
+@click.option("--out", "out", default=None, metavar="FILE",
+              help="Where to write the report (default: report.html, or report.pdf with --format pdf).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True,
+              help="html: one self-contained file; pdf: printed from that file by headless Chromium, "
+                   "only where Chromium is installed.")
+@_options
+@click.option("--top", default=25, show_default=True, type=click.IntRange(1, 1000),
+              help="How many of the people who work for you to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report's data as one JSON object instead.")
+def report_cmd(ctx_obj, out, fmt, me, as_of, window_days, values, top, as_json):
+    """Write the network report: one HTML file that opens offline, charts and definitions inside.
+
+    Headline, tiers, actions by kind over time, care given versus received, the people who work
+    for you, hollow followers with reasons, the reach funnel beside the naive sum, the response
+    forecast with its range, advice, changes since the previous snapshot, and what each measure
+    means. The file makes no request to any other host.
+
+    Example: innercircle report --out report.html --workspace acme.duckdb
+    """
+    from ..report.build import build_report
+    from ..report.html import write_report
+
+    with open_for_read(ctx_obj) as ws, ctx_obj.progress() as bar:
+        _require_network(ws, ctx_obj.workspace)
+        data = build_report(ws, me, as_of=as_of, window_days=window_days, values=values, top=top,
+                            progress=_bar_progress(bar))
+    if as_json:
+        echo_json(data)
+        return
+    target = Path(out or ("report.pdf" if fmt == "pdf" else "report.html"))
+    if fmt == "pdf":
+        with tempfile.TemporaryDirectory(prefix="innercircle-") as tmp:
+            html = write_report(data, Path(tmp) / "report.html")
+            html_to_pdf(html, target)
+    else:
+        write_report(data, target)
+    ctx_obj.info(f"wrote {target}")
+
+
+@main.command("serve")
+@common_options
+@_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine can connect unless you change it.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port):
+    """The local dashboard: overview, followers (filter, search, pages), accounts, hollow, reach,
+    forecast, advice and changes; every page also as JSON (add .json or ?format=json).
+
+    The audit runs once at start; pages are served from it. No page loads anything from any other
+    host, and nothing leaves this machine. Stop with Ctrl+C.
+
+    Example: innercircle serve --workspace acme.duckdb --port 8765
+    """
+    import uvicorn
+
+    from ..store import open_workspace
+    from ..web.app import LOCAL_HOSTS, create_app
+    from ..web.dashboard import Dashboard
+
+    path = Path(ctx_obj.workspace)
+    # read-only: the dashboard never writes, and other readers (report, audit) can open the file too
+    ws = open_workspace(path, read_only=True) if path.exists() else open_workspace(":memory:")
+    try:
+        _require_network(ws, path)
+        dash = Dashboard(ws, me, as_of=as_of, window_days=window_days, values=values)
+        with ctx_obj.progress() as bar:
+            dash.load(progress=_bar_progress(bar))
+        hosts = list(LOCAL_HOSTS) if host in LOCAL_HOSTS else ["*"]
+        app = create_app(dash, allowed_hosts=hosts)
+        app.state.pages.warm()
+        shown = f"[{host}]" if ":" in host else host
+        ctx_obj.info(f"innercircle dashboard on http://{shown}:{port}/  (Ctrl+C to stop)")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        ws.close()
