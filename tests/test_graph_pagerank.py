@@ -24,9 +24,11 @@ def net_of(n, edges):
 def test_pagerank_matches_the_slow_reference(g):
     n, edges = g
     net, order = net_of(n, edges)
-    fast = pagerank(net)[order]
-    assert np.allclose(fast, pagerank_reference(edges, n), atol=1e-9)
-    assert fast.sum() == pytest.approx(1.0)
+    ref = pagerank_reference(edges, n)
+    for method in ("linear", "power"):
+        fast = pagerank(net, method=method)[order]
+        assert np.allclose(fast, ref, atol=1e-9), method
+        assert fast.sum() == pytest.approx(1.0)
 
 
 def test_pagerank_matches_networkx_and_igraph_with_dangling_nodes_and_self_loops():
@@ -51,6 +53,11 @@ def test_followed_account_outranks_its_follower():
     pr = pagerank(net)
     hub, a = net.index_of(["hub", "a"])
     assert pr[hub] > 3 * pr[a]
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ValueError):
+        pagerank(Network.from_edges(["a"], ["b"]), method="magic")
 
 
 def test_pagerank_of_degenerate_networks():

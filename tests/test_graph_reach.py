@@ -236,3 +236,28 @@ def test_cli_reach_json_and_readable(tmp_path):
     assert res.exit_code == 0 and "second degree" in res.stdout and "HyperLogLog" in res.stdout
     res = run_cli("reach", "--workspace", str(path), "--me", "nobody")
     assert res.exit_code == 2 and "nobody" in res.output
+
+
+def _saved(ws, path):
+    ws.con.execute(f"ATTACH '{path}' AS out")
+    ws.con.execute("COPY FROM DATABASE memory TO out")
+    ws.con.execute("DETACH out")
+    ws.close()
+    return str(path)
+
+
+def test_cli_reach_says_unknown_when_no_source_tells_who_acts(tmp_path):
+    blind = {"shares_received", "replies_received", "mentions_received", "messages"}
+    path = _saved(make_ws(HAND, unknown=blind), tmp_path / "ws.duckdb")
+    r = json.loads(run_cli("reach", "--workspace", path, "--json").stdout)
+    assert r["second_degree"] == 3 and r["second_degree_via_working"] is None
+    res = run_cli("reach", "--workspace", path)
+    assert "via working followers" in res.stdout and "unknown" in res.stdout
+
+
+def test_cli_reach_of_an_owner_without_followers(tmp_path):
+    path = _saved(make_ws([("me", "a"), ("x", "a")]), tmp_path / "ws.duckdb")
+    res = run_cli("reach", "--workspace", path, "--json")
+    assert res.exit_code == 0, res.output
+    r = json.loads(res.stdout)
+    assert (r["first_degree"], r["second_degree"], r["second_degree_via_working"]) == (0, 0, 0)

@@ -157,6 +157,13 @@ def working_ids(ws: Workspace, me: str | None = None, **options) -> list[str]:
 def audit(ws: Workspace, me: str | None = None, *, as_of=None, window_days: int = 365, values: str | None = None,
           hollow: bool = True, **options) -> dict:
     """The audit summary: the ``audit --json`` object (keys are a contract)."""
+    return audit_with_followers(ws, me, as_of=as_of, window_days=window_days, values=values, hollow=hollow,
+                                **options)[0]
+
+
+def audit_with_followers(ws: Workspace, me: str | None = None, *, as_of=None, window_days: int = 365,
+                         values: str | None = None, hollow: bool = True, **options):
+    """(the audit summary, the follower table) from one pass, for callers that need both."""
     owner = resolve_owner(ws, me)
     window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
     unknown = ws.unknown
@@ -218,7 +225,7 @@ def audit(ws: Workspace, me: str | None = None, *, as_of=None, window_days: int 
     result["concentration_share"] = (round(result["concentration"] / n_followers, 4) if n_followers else None)
     result["alignment_mean"] = (None if table.empty or table["alignment_score"].isna().all()
                                 else round(float(table["alignment_score"].mean()), 4))
-    return result
+    return result, table
 
 
 def _by_kind(con, me: str, window: Window, unknown) -> dict:
@@ -236,4 +243,5 @@ def _by_kind(con, me: str, window: Window, unknown) -> dict:
     return out
 
 
-__all__ = ["FOLLOWER_COLUMNS", "Owner", "TIERS", "audit", "follower_table", "resolve_owner", "working_ids"]
+__all__ = ["FOLLOWER_COLUMNS", "Owner", "TIERS", "audit", "audit_with_followers", "follower_table", "resolve_owner",
+           "working_ids"]

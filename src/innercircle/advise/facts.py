@@ -52,8 +52,9 @@ def _has_rows(ws, query: str) -> bool:
 
 
 def context(ws, me: str | None = None, *, values: str | None = None, hollow: bool = True, as_of=None,
-            window_days: int = 365) -> Context:
-    """Load the owner's audit table, Network, trusted core and trust scores."""
+            window_days: int = 365, table=None) -> Context:
+    """Load the owner's audit table (or take ``table``, a follower table already computed for the
+    same owner and window), Network, trusted core and trust scores."""
     from ..audit import follower_table, owner_values, resolve_owner
     from ..graph.network import load_network
     from ..metrics.engagement import resolve_window
@@ -61,7 +62,8 @@ def context(ws, me: str | None = None, *, values: str | None = None, hollow: boo
     owner = resolve_owner(ws, me)
     window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
     values = owner_values(ws, values)
-    table = follower_table(ws, owner.id, window=window, values=values, hollow=hollow)
+    if table is None:
+        table = follower_table(ws, owner.id, window=window, values=values, hollow=hollow)
     net = load_network(ws, me=owner.id, groups=False)
     tagged = ws.con.execute(
         "SELECT id FROM accounts WHERE list_contains(list_transform(string_split(lower(coalesce(tags, '')), ';'), "

@@ -46,6 +46,8 @@ def _working(ws, me: str, ctx_obj):
     """The owner's working followers, or None (unknown) when the audit cannot tell."""
     from ..model import ACTIVE_KINDS
 
+    if {"shares_received", "replies_received", "mentions_received", "messages"} <= set(ws.unknown):
+        return None  # the sources can tell no active interaction toward the owner at all
     # Working followers made at least one active interaction toward the owner or the owner's
     # posts; with none on record the audit would find none, so skip its per-follower table.
     active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)

@@ -108,19 +108,18 @@ def compute_basis(ws, me: str | None = None, *, as_of=None, window_days: int = 3
     Both come from :mod:`innercircle.audit`; every section is then built from them, never by
     running the audit again.
     """
-    from ..audit import audit, follower_table, resolve_owner
+    from ..audit import audit_with_followers, resolve_owner
     from ..metrics.engagement import resolve_window
 
     owner = resolve_owner(ws, me).id
     window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
     notes: list[str] = []
     try:
-        table = follower_table(ws, owner, window=window, values=values)
-        result = audit(ws, me, as_of=as_of, window_days=window_days, values=values)
+        result, table = audit_with_followers(ws, me, as_of=as_of, window_days=window_days, values=values)
     except Exception as e:  # noqa: BLE001 - hollow detection may fail; the rest still stands
         notes.append(f"hollow detection not available: {_why(e)}")
-        table = follower_table(ws, owner, window=window, values=values, hollow=False)
-        result = audit(ws, me, as_of=as_of, window_days=window_days, values=values, hollow=False)
+        result, table = audit_with_followers(ws, me, as_of=as_of, window_days=window_days, values=values,
+                                             hollow=False)
     return Basis(ws, owner, result, table, window,
                  dict(as_of=as_of, window_days=window_days, values=values), notes)
 
@@ -433,8 +432,10 @@ def advice(b: Basis, *, limit: int = 25, **_) -> dict:
     from ..advise import advise as advise_fn, context, nurture, prune
 
     o = b.options
+    # the follower table the report already has: the audit does not run again
     ctx = context(b.ws, b.owner, values=o.get("values"), as_of=o.get("as_of"),
-                  window_days=o.get("window_days") or 365)
+                  window_days=o.get("window_days") or 365, table=b.table,
+                  hollow=b.audit.get("hollow") is not None)
     a = advise_fn(b.ws, b.owner, ctx=ctx)
     tables = {d: a.table[a.table["decision"] == d] for d in ("connect", "review", "decline")}
     tables["nurture"] = nurture(b.ws, b.owner, ctx=ctx)
