@@ -109,3 +109,12 @@ def test_generic_files_accept_the_documented_columns_only_once(cli, tmp_path, wo
     assert_one_line_error(code, out, err, ["accounts.csv", "twice"])
 
 
+
+
+def test_edge_list_with_a_short_line_names_it(cli, tmp_path, workspace):
+    src = tmp_path / "edges.txt"
+    src.write_text("# follower followee\n1 2\n2 3\n42\n" + "3 4\n" * 20)
+    before = digest(workspace)
+    code, out, err = cli("import", src, "--workspace", workspace)
+    assert_one_line_error(code, out, err, ["edges.txt", "row 4", "'42'"])
+    assert digest(workspace) == before

@@ -311,7 +311,9 @@ def real_network(ws, owner: str, pass_on, *, runs: int = 1000, seed: int = 7) ->
     q = np.full(net.n, DEFAULT_PASS_ON)
     known = pass_on[pass_on["rate"].notna()] if len(pass_on) else pass_on
     if len(known):
-        q[net.index_of(known["id"].astype(str).to_numpy())] = known["rate"].to_numpy(dtype=float)
+        ix = net.index_of(known["id"].astype(str).to_numpy())
+        ok = ix >= 0  # an id the follow graph does not hold (-1) must not overwrite the last account
+        q[ix[ok]] = known["rate"].to_numpy(dtype=float)[ok]
     followers = int(net.in_degree()[net.owner])
     out: dict[str, Any] = {"followers": followers, "accounts": net.n, "follows": int(net.follows.nnz),
                            "notes": []}

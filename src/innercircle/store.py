@@ -22,14 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, UsageError
-from .io.batch import ImportBatch
+from .io.batch import OWNER_ALIAS, ImportBatch
 from .model import FREE_TEXT, KINDS, REQUIRED, TABLES
 
 #: Tables whose rows belong to snapshots (accounts are merged instead).
 SNAPSHOT_TABLES = ("follows", "interactions", "posts", "groups", "memberships")
 
-#: Placeholder id a reader may use for "the workspace's owner" when its source names no owner.
-OWNER_PLACEHOLDER = "@me"
 
 _TEXT_TRUE = "('true','t','1','yes','y')"
 _TEXT_FALSE = "('false','f','0','no','n')"
@@ -276,7 +274,7 @@ class Workspace:
 class _Stager:
     """Turns one input table into a typed, validated temp table ``_stage_<name>``.
 
-    The input is registered with DuckDB, a typed view is laid over it (casts, the owner placeholder,
+    The input is registered with DuckDB, a typed view is laid over it (casts, the owner alias,
     defaults), every check reads that view, and one statement materialises the de-duplicated rows.
     """
 
@@ -341,7 +339,7 @@ class _Stager:
         """Defaults and normalisation folded into the typed view."""
         if col in _ID_COLUMNS.get(self.name, ()) and self.owner is not None:
             owner = self.owner.replace("'", "''")
-            return f"CASE WHEN {expr} = '{OWNER_PLACEHOLDER}' THEN '{owner}' ELSE {expr} END"
+            return f"CASE WHEN {expr} = '{OWNER_ALIAS}' THEN '{owner}' ELSE {expr} END"
         if self.name == "interactions" and col == "kind":
             return f"lower(trim({expr}))"
         if self.name == "interactions" and col == "weight":
@@ -395,7 +393,7 @@ class _Stager:
         if self.owner is not None:
             return
         for col in _ID_COLUMNS.get(self.name, ()):
-            if self._count(f"SELECT count(*) FROM {self.typed} WHERE {_q(col)} = ?", [OWNER_PLACEHOLDER]):
+            if self._count(f"SELECT count(*) FROM {self.typed} WHERE {_q(col)} = ?", [OWNER_ALIAS]):
                 self._error(f"this source names no owner ('{col}' refers to the owner)", field=col,
                             hint="import a source that names the owner first, or give --me ID")
 

@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
 
 from ._common import common_options, echo_json, frame_records, write_frame
 from ._main import main
-from ._session import open_for_read
+from ._session import network
 
 ADVICE_ONLY = "Advice only: innercircle never follows, unfollows, blocks or messages anyone."
-
-
-@contextlib.contextmanager
-def _workspace(ctx_obj):
-    """The workspace; when it holds no network yet, the built-in sample network (said on stderr)."""
-    from ..store import open_workspace
-
-    with open_for_read(ctx_obj) as ws:
-        if ws.counts()["accounts"]:
-            yield ws
-            return
-    from .. import sample
-
-    ctx_obj.info(f"{ctx_obj.workspace} holds no network yet: advising on the built-in sample network "
-                 "(import your own with 'innercircle import SOURCE')")
-    ws = open_workspace(":memory:")
-    try:
-        ws.import_batch(sample.generate())
-        yield ws
-    finally:
-        ws.close()
 
 
 def _owner_options(fn):
@@ -115,7 +93,7 @@ def advise_cmd(ctx_obj, me, values, policy, k, decision, csv_path, as_json, limi
     from ..advise.decide import advise
 
     pol = load_policy(policy)  # a bad policy file fails before any work
-    with _workspace(ctx_obj) as ws:
+    with network(ctx_obj) as ws:
         result = advise(ws, me, policy=pol, k=k, values=values)
     table = result.table
     if decision:
@@ -182,7 +160,7 @@ def recommend_cmd(ctx_obj, me, values, me_file, k, csv_path, as_json):
         return _recommend_many(ctx_obj, me_file, k, csv_path, as_json)
     from ..advise.recommend import recommend
 
-    with _workspace(ctx_obj) as ws:
+    with network(ctx_obj) as ws:
         table = recommend(ws, me, k=k, values=values)
     if table.empty and not as_json and not csv_path:
         click.echo("no recommendations: nobody beyond your network is reachable from your trusted core")
@@ -221,7 +199,7 @@ def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json) -> None:
     from ..advise.recommend import recommend_many
 
     owners = _read_owners(me_file)
-    with _workspace(ctx_obj) as ws:
+    with network(ctx_obj) as ws:
         rows, missing = recommend_many(ws, owners, k=k)
     if missing:
         ctx_obj.warn(f"{len(missing):,} of {len(owners):,} owners are not in the workspace and were skipped, "
@@ -248,7 +226,7 @@ def nurture_cmd(ctx_obj, me, values, csv_path, as_json, limit):
     """
     from ..advise.decide import nurture
 
-    with _workspace(ctx_obj) as ws:
+    with network(ctx_obj) as ws:
         table = nurture(ws, me, values=values)
     counts = table["nurture"].value_counts().to_dict() if len(table) else {}
     payload = {"count": len(table), "going_quiet": int(counts.get("going_quiet", 0)),
@@ -271,7 +249,7 @@ def prune_cmd(ctx_obj, me, values, csv_path, as_json, limit):
     """
     from ..advise.decide import prune
 
-    with _workspace(ctx_obj) as ws:
+    with network(ctx_obj) as ws:
         table = prune(ws, me, values=values)
     counts = table["prune"].value_counts().to_dict() if len(table) else {}
     payload = {"count": len(table), **{k: int(counts.get(k, 0)) for k in ("hollow", "never_engages", "one_way")},

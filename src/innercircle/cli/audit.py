@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
 
 from ._common import common_options, echo_json, frame_records, write_frame
 from ._main import main
-from ._session import open_for_read, open_for_write, progress_callback
+from ._session import network, open_for_read, open_for_write, progress_callback
 
 DEFINITIONS = """\b
 Definitions (defaults; each can be changed with the options below):
@@ -49,36 +48,6 @@ def _options(as_of, window_days, half_life_days, committed_days, values):
                 committed_days=committed_days, values=values)
 
 
-@contextlib.contextmanager
-def _audit_workspace(ctx_obj, source, me, fmt):
-    """The workspace to audit: SOURCE imported first; else the workspace; else the sample network."""
-    from ..imports import import_source, skipped_line
-    from ..store import open_workspace
-
-    if source is not None:
-        opener = open_for_write(ctx_obj) if ctx_obj.explicit else contextlib.nullcontext(open_workspace(":memory:"))
-        with opener as ws, ctx_obj.progress() as bar:
-            summary = import_source(ws, source, me=me, format=fmt, progress=progress_callback(bar))
-            if skipped_line(summary):
-                ctx_obj.warn(skipped_line(summary))
-            yield ws, None
-        return
-    with open_for_read(ctx_obj) as ws:
-        if ws.counts()["accounts"]:
-            yield ws, None
-            return
-    from .. import sample
-
-    ctx_obj.info(f"{ctx_obj.workspace} holds no network yet: showing the built-in sample network "
-                 "(import your own with 'innercircle import SOURCE')")
-    ws = open_workspace(":memory:")
-    try:
-        ws.import_batch(sample.generate())
-        yield ws, "the built-in sample network"
-    finally:
-        ws.close()
-
-
 @main.command("audit", epilog=DEFINITIONS)
 @common_options
 @click.argument("source", required=False, type=click.Path(path_type=Path))
@@ -96,7 +65,7 @@ def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed
     """
     from ..audit import audit
 
-    with _audit_workspace(ctx_obj, source, me, fmt) as (ws, label), ctx_obj.progress() as bar:
+    with network(ctx_obj, source, me=me, fmt=fmt) as ws, ctx_obj.progress() as bar:
         result = audit(ws, me, progress=progress_callback(bar),
                        **_options(as_of, window_days, half_life_days, committed_days, values))
     if as_json:
@@ -104,7 +73,7 @@ def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed
         return
     from ..report.terminal import print_audit
 
-    print_audit(result, label=label)
+    print_audit(result, label="the built-in sample network" if ctx_obj.on_sample else None)
 
 
 @main.command("followers", epilog=DEFINITIONS)

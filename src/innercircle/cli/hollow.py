@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import click
 from ..errors import InputError, UsageError
 from ._common import common_options, echo_json, frame_records, write_frame
 from ._main import main
-from ._session import open_for_read, open_for_write, progress_callback
+from ._session import network
 
 #: The --method choices (pinned against innercircle.metrics.hollow.METHODS by a test; listed here
 #: so that the CLI starts without importing numpy).
@@ -55,39 +54,6 @@ def read_accounts(path: Path):
                                               "and the account columns") from None
 
 
-@contextlib.contextmanager
-def _workspace(ctx_obj, source, me, fmt):
-    """The workspace to judge: SOURCE imported first; else the workspace; else the sample."""
-    from ..imports import import_source, skipped_line
-    from ..store import open_workspace
-
-    if source is not None:
-        opener = (open_for_write(ctx_obj) if ctx_obj.explicit
-                  else contextlib.nullcontext(open_workspace(":memory:")))
-        with opener as ws:
-            with ctx_obj.progress() as bar:
-                summary = import_source(ws, source, me=me, format=fmt,
-                                        progress=progress_callback(bar))
-            if skipped_line(summary):
-                ctx_obj.warn(skipped_line(summary))
-            yield ws
-        return
-    with open_for_read(ctx_obj) as ws:
-        if ws.counts()["accounts"]:
-            yield ws
-            return
-    from .. import sample
-
-    ctx_obj.info(f"{ctx_obj.workspace} holds no network yet: showing the built-in sample network "
-                 "(import your own with 'innercircle import SOURCE')")
-    ws = open_workspace(":memory:")
-    try:
-        ws.import_batch(sample.generate())
-        yield ws
-    finally:
-        ws.close()
-
-
 @main.command("hollow")
 @common_options
 @click.argument("source", required=False, type=click.Path(path_type=Path))
@@ -125,7 +91,7 @@ def hollow_cmd(ctx_obj, source, me, csv_path, as_json, threshold, method, fmt, a
                                 as_of=as_of)
         bursts = None
     else:
-        with _workspace(ctx_obj, source, me, fmt) as ws:
+        with network(ctx_obj, source, me=me, fmt=fmt) as ws:
             scored = hollow_followers(ws, me, threshold=threshold, method=method, as_of=as_of)
             bursts = follower_bursts(ws, me)
     summary = summarize(scored, bursts, method=method, threshold=threshold)

@@ -57,8 +57,9 @@ def _solve_linear(m, damping: float, tol: float):
     n = m.shape[0]
     b = np.ones(n)
     a = LinearOperator((n, n), matvec=lambda x: x - damping * (m @ x), dtype=np.float64)
-    y, _ = bicgstab(a, b, rtol=min(tol, 1e-12), maxiter=1000)
-    ok = np.all(np.isfinite(y)) and np.linalg.norm(a @ y - b) <= 1e-9 * np.sqrt(n)
+    with np.errstate(all="ignore"):  # a breakdown shows as inf/nan, checked just below
+        y, _ = bicgstab(a, b, rtol=min(tol, 1e-12), maxiter=1000)
+        ok = bool(np.all(np.isfinite(y)) and np.linalg.norm(a @ y - b) <= 1e-9 * np.sqrt(n))
     if not ok and n <= 20_000:
         y = spsolve((sp.eye_array(n, format="csc") - damping * m).tocsc(), b)
         ok = np.all(np.isfinite(y))

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The id a reader uses for "the workspace's owner" when its source names no owner (e.g. a
+#: Mastodon following_accounts.csv): the workspace replaces it by its owner when importing.
+OWNER_ALIAS = "@me"
+
 
 @dataclass
 class ImportBatch:

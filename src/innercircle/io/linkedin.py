@@ -47,10 +47,9 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import InputError
 from .archive import SourceTree, decode_text
-from .batch import ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch
 
 FORMAT = "linkedin"
-OWNER_PLACEHOLDER = "@me"  # the workspace replaces it by its owner (store.OWNER_PLACEHOLDER)
 
 #: Facts a LinkedIn export never holds.
 UNKNOWN = {"likes_received", "shares_received", "replies_received", "mentions_received", "profiles"}
@@ -359,7 +358,7 @@ class _Export:
 
     @property
     def me(self) -> str:
-        return self.owner or OWNER_PLACEHOLDER
+        return self.owner or OWNER_ALIAS
 
     def person(self, url: str | None, name: str | None) -> str | None:
         """The id of a person named by URL and/or name; records what is known about them.

@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from .api._rows import Rows
-from .batch import ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch
 
 FORMAT = "mastodon"
-ME = "@me"  # the workspace replaces it by its owner (store.OWNER_PLACEHOLDER)
+ME = OWNER_ALIAS  # the workspace replaces it by its owner
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 UNKNOWN = {"followers", "likes_received", "shares_received", "replies_received",

@@ -37,10 +37,9 @@ from typing import Any, Callable, Iterator
 
 from ..errors import InputError
 from .archive import SourceTree
-from .batch import ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch
 
 FORMAT = "x"
-OWNER_PLACEHOLDER = "@me"  # the workspace replaces it by its owner (store.OWNER_PLACEHOLDER)
 
 #: Facts an X archive never holds.
 UNKNOWN = {"likes_received", "shares_received", "replies_received", "mentions_received", "profiles"}
@@ -250,7 +249,7 @@ class _Archive:
 
     @property
     def me(self) -> str:
-        return self.owner or OWNER_PLACEHOLDER
+        return self.owner or OWNER_ALIAS
 
     def name(self, id_: str | None, handle: Any = None, display: Any = None) -> None:
         handle, display = _text(handle), _text(display)
@@ -601,7 +600,7 @@ def _accounts(a: _Archive, me: str):
     ids = dict.fromkeys(id_ for pair in a.follows for id_ in pair)
     ids.update(dict.fromkeys(id_ for row in a.interactions for id_ in row[:2]))
     ids.update(dict.fromkeys(a.handles))
-    ids.pop(OWNER_PLACEHOLDER, None)
+    ids.pop(OWNER_ALIAS, None)
     if a.owner:
         ids[a.owner] = None
     df = pd.DataFrame({"id": pd.Series(list(ids), dtype="object")})

@@ -67,7 +67,7 @@ def load_cresci(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
 def load_caverlee(folder: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Caverlee 2011 as generic accounts, labels (1 = content polluter), and the handle length.
 
-    The description's text is not given, only its length: ``bio`` is a placeholder string of
+    The description's text is not given, only its length: ``bio`` is a stand-in string of
     that length (enough for bio-presence rules and the ``bio_len`` feature).
     """
     parts = []
