@@ -172,7 +172,7 @@ def test_pages_come_from_the_cache_not_a_new_audit(dash, monkeypatch):
         raise AssertionError("the audit ran again")
 
     monkeypatch.setattr(module, "compute_basis", no)
-    monkeypatch.setattr(module, "build_report", no)
+    monkeypatch.setattr(module, "LazyReport", no)
     app = create_app(dash)
     assert get(app, "/followers.json?tier=silent&page=2").status_code == 200
     assert get(app, "/account.json?id=evil-script").status_code == 200

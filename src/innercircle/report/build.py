@@ -20,6 +20,8 @@ reasons), ``reach`` (the funnel with the naive sums beside it), ``forecast`` (wi
 
 from __future__ import annotations
 
+import threading
+
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -138,6 +140,33 @@ def build_report(ws, me: str | None = None, *, as_of=None, window_days: int = 36
         report[name] = section(builder, basis, top=top)
     tick(len(steps), len(steps), "done")
     return report
+
+
+class LazyReport(dict):
+    """The report dict whose sections are built on first use, each once (thread-safe).
+
+    The dashboard starts with the audit alone; a slow section (the advice) is computed when its page
+    is first opened, not before the overview can be served.
+    """
+
+    def __init__(self, basis: Basis, *, top: int = 25):
+        super().__init__(meta=meta(basis))
+        self._basis, self._top = basis, top
+        self._lock = threading.Lock()
+
+    def __missing__(self, name: str) -> dict:
+        if name not in SECTION_BUILDERS:
+            raise KeyError(name)
+        with self._lock:
+            if not dict.__contains__(self, name):
+                dict.__setitem__(self, name, section(SECTION_BUILDERS[name], self._basis, top=self._top))
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default=None):
+        try:
+            return self[name]
+        except KeyError:
+            return default
 
 
 def section(builder: Callable, basis: Basis, **kw) -> dict:

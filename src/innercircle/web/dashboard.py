@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from urllib.parse import urlencode
 
-from ..report.build import SECTIONS, WORKING_TIERS, build_report, compute_basis, num, person
+from ..report.build import WORKING_TIERS, LazyReport, compute_basis, num, person
 
 #: Pages besides followers and account, and the report sections each one shows.
 PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -56,7 +56,7 @@ class Dashboard:
     # -- loading --------------------------------------------------------------------------
 
     def load(self, progress=None, *, basis=None, report: dict | None = None) -> "Dashboard":
-        """Run the audit and build every section (once; later calls return at once).
+        """Run the audit once (later calls return at once); sections are built on first use.
 
         ``basis`` and ``report`` (from :func:`~innercircle.report.build.compute_basis` and
         :func:`~innercircle.report.build.build_report`) serve a report already built.
@@ -68,11 +68,11 @@ class Dashboard:
         with self._lock:
             if self.report is None:
                 tick = progress or (lambda done, total, label: None)
-                steps = len(SECTIONS) + 2  # the audit, the sections, the account-page index
+                steps = 2  # the audit, the account-page index
                 tick(0, steps, "auditing")
                 basis = basis or compute_basis(self.ws, self.me, **self.options)
-                report = report or build_report(self.ws, basis=basis,
-                                                progress=lambda done, total, label: tick(done, steps, label))
+                # sections are built when a page first asks for one, so the overview is up quickly
+                report = report or LazyReport(basis)
                 tick(steps - 1, steps, "indexing interactions for the account pages")
                 self._index(basis)
                 self.ledgers = LedgerIndex(self.ws.con.cursor(), basis.owner)
