@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on the machine
 if sync_playwright is None:
     pytest.skip("playwright is not installed (pip install playwright)", allow_module_level=True)
 if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing (Debian: apt-get install chromium; see .ci/browser-deps.sh)",
+    pytest.skip(f"{CHROMIUM} is missing (Debian: apt-get install chromium, as .ci/run does)",
                 allow_module_level=True)
 
 from tests.test_report import HOSTILE, shared  # noqa: E402
