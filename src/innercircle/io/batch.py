@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 #: The id a reader uses for "the workspace's owner" when its source names no owner (e.g. a
 #: Mastodon following_accounts.csv): the workspace replaces it by its owner when importing.
@@ -34,3 +36,22 @@ class ImportBatch:
         """Count rows left out (self-follows, duplicates, unreadable records), by reason."""
         if n:
             self.skipped[what] = self.skipped.get(what, 0) + n
+
+
+def reader(what: str, *, hint: str):
+    """Decorate a reader's ``read(path, ...)`` so that only InputError leaves it (the reader contract):
+    any other exception from a hostile or broken file becomes one line naming the file."""
+    from ..errors import InputError
+
+    def wrap(read: Callable[..., ImportBatch]) -> Callable[..., ImportBatch]:
+        @functools.wraps(read)
+        def guarded(path, *args, **kwargs) -> ImportBatch:
+            try:
+                return read(Path(path), *args, **kwargs)
+            except InputError:
+                raise
+            except Exception as e:  # noqa: BLE001 - the contract: only InputError leaves a reader
+                raise InputError(f"cannot read {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
+                                 file=str(path), hint=hint) from None
+        return guarded
+    return wrap

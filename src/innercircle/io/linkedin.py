@@ -47,7 +47,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import InputError
 from .archive import SourceTree, decode_text
-from .batch import OWNER_ALIAS, ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch, reader
 
 FORMAT = "linkedin"
 
@@ -388,19 +388,11 @@ class _Export:
                 row[key] = value
 
 
+@reader("this LinkedIn export", hint="the export may be damaged; download it again")
 def read(path: Path, *, progress: Callable | None = None) -> ImportBatch:
     """Parse a LinkedIn data export into an ImportBatch (see the module docstring)."""
-    path = Path(path)
-    batch = ImportBatch(format=FORMAT, source=str(path))
-    try:
-        with SourceTree.open(path) as tree:
-            return _read_tree(tree, batch, progress)
-    except InputError:
-        raise
-    except Exception as e:  # noqa: BLE001 - the contract: only InputError leaves a reader
-        raise InputError(f"cannot read this LinkedIn export ({type(e).__name__}: "
-                         f"{' '.join(str(e).split())[:120]})", file=str(path),
-                         hint="the export may be damaged; download it again") from None
+    with SourceTree.open(path) as tree:
+        return _read_tree(tree, ImportBatch(format=FORMAT, source=str(path)), progress)
 
 
 _ORDER = ("profile", "positions", "connections", "invitations", "messages", "recommendations",

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import InputError
 from .archive import SourceTree
-from .batch import OWNER_ALIAS, ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch, reader
 
 FORMAT = "x"
 
@@ -263,18 +263,11 @@ class _Archive:
             self.names.setdefault(id_, display)
 
 
+@reader("this X archive", hint="the archive may be damaged; download it again")
 def read(path: Path, *, progress: Callable | None = None) -> ImportBatch:
     """Parse an X/Twitter archive into an ImportBatch (see the module docstring for the mapping)."""
-    path = Path(path)
-    batch = ImportBatch(format=FORMAT, source=str(path))
-    try:
-        with SourceTree.open(path) as tree:
-            return _read_tree(tree, batch, progress)
-    except InputError:
-        raise
-    except Exception as e:  # noqa: BLE001 - the contract: only InputError leaves a reader
-        raise InputError(f"cannot read this X archive ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
-                         file=str(path), hint="the archive may be damaged; download it again") from None
+    with SourceTree.open(path) as tree:
+        return _read_tree(tree, ImportBatch(format=FORMAT, source=str(path)), progress)
 
 
 def _read_tree(tree: SourceTree, batch: ImportBatch, progress) -> ImportBatch:
