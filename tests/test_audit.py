@@ -44,7 +44,7 @@ def test_summary_by_hand(ws):
     assert r["by_kind"]["visit"] == 0
     assert r["concentration"] == 1           # a alone makes 4 of the 5 active actions
     assert r["non_follower_working"] == 1    # x shares but does not follow
-    assert r["as_of"] == "2025-05-20T00:00:00" and r["window_days"] == 365
+    assert r["as_of"] == "2025-05-20T00:00:00Z" and r["window_days"] == 365
     assert r["care_correlation"] > 0.8
 
 

@@ -305,16 +305,19 @@ def test_by_tier_summary_when_tiers_are_given():
     assert total + out["from_outside"] == pytest.approx(out["expected_responders"], abs=0.01)
 
 
-def test_cli_what_if_works_on_an_empty_workspace(tmp_path):
+def test_cli_what_if_runs_on_the_sample_without_a_workspace(tmp_path, monkeypatch):
     from innercircle.cli import main
 
-    res = CliRunner().invoke(main, ["forecast", "--workspace", str(tmp_path / "none.duckdb"), "--json",
-                                    "--followers", "300", "--working-share", "0.05"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INNERCIRCLE_WORKSPACE", raising=False)
+    res = CliRunner().invoke(main, ["forecast", "--json", "--quiet", "--followers", "300", "--working-share", "0.05"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["expected_responders"] is None
-    assert out["what_if"]["rates_source"] == "defaults"
-    assert out["what_if"]["expected_responders"] == pytest.approx(15 * 0.02 + 285 * 0.0005, abs=0.01)
+    assert out["expected_responders"] is not None
+    assert out["what_if"]["followers"] == 300 and out["what_if"]["working_followers"] == 15
+    wi = out["what_if"]  # the sample's own rates, applied to the what-if network
+    assert wi["rates_source"] != "defaults"
+    assert wi["expected_responders"] == pytest.approx(15 * wi["working_rate"] + 285 * wi["other_rate"], abs=0.01)
 
 
 HIGGS = __import__("pathlib").Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "higgs"

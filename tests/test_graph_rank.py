@@ -35,7 +35,8 @@ def row(df, account):
 def test_rank_table_measures_by_hand():
     df = rank_table(tiny_ws())
     me, a = row(df, "me"), row(df, "a")
-    assert (me.followers, me.working_followers, me.shares, me.mentions, me.replies) == (3, 3, 2, 1, 1)
+    # working followers: a and b (followers who acted); x shares but follows nobody, so is not counted
+    assert (me.followers, me.working_followers, me.shares, me.mentions, me.replies) == (3, 2, 2, 1, 1)
     assert (a.followers, a.working_followers, a.shares) == (2, 0, 0)
     assert list(df.columns) == ["id", *MEASURES]
     assert df["id"].iloc[0] == "me"  # most followed here, so the highest PageRank

@@ -334,7 +334,7 @@ def test_cli_scores_an_accounts_csv_without_any_workspace(tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert out["id"].tolist() == ["a1", "a2", "a3"]
-    assert out["hollow"].tolist() == ["true", "false", "unknown"]
+    assert out["hollow"].fillna("").tolist() == ["true", "false", ""]  # unknown is an empty cell
     assert out.loc[2, "hollow_risk"] == ""            # unknown is an empty cell
     assert not list(tmp_path.glob("*.duckdb"))
 
@@ -349,7 +349,7 @@ def test_cli_json_is_one_object_with_accounts_and_summary(tmp_path):
     assert obj["summary"]["hollow"] == 1 and obj["summary"]["unknown"] == 1
 
 
-@pytest.mark.parametrize("args", [["--csv", "x.csv", "--json"], ["--threshold", "2"]],
+@pytest.mark.parametrize("args", [["--csv", "-", "--json"], ["--threshold", "2"]],
                          ids=["csv-and-json", "threshold"])
 def test_cli_usage_errors_exit_2(tmp_path, args):
     from innercircle.cli import main

@@ -61,7 +61,8 @@ def test_report_help_has_an_example():
 
 
 def test_serve_refuses_an_empty_workspace_with_one_line(tmp_path):
-    r = run("serve", "--workspace", tmp_path / "none.duckdb", "--port", "0")
+    innercircle.open(tmp_path / "empty.duckdb").close()
+    r = run("serve", "--workspace", tmp_path / "empty.duckdb", "--port", "0")
     assert r.exit_code == 2
     assert r.output.count("\n") == 1 and "holds no network" in r.output
 

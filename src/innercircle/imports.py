@@ -15,10 +15,57 @@ def import_source(ws: Workspace, source: str | Path, *, me: str | None = None, f
     Nothing is written when reading or validating fails: the workspace stays exactly as it was.
     """
     batch = read_source(source, format=format, progress=progress)
+    if me is not None:
+        me = resolve_me(ws, batch, me)
     if progress:
         progress(0, None, "writing the workspace")
     key = f"{batch.format}:{source_name}" if source_name else None
     return ws.import_batch(batch, me=me, replace=replace, source_key=key)
+
+
+def _column(table, name: str) -> list:
+    if table is None:
+        return []
+    names = table.column_names if hasattr(table, "column_names") else list(table.columns)
+    if name not in names:
+        return []
+    col = table.column(name).to_pylist() if hasattr(table, "column_names") else table[name].tolist()
+    return [None if v is None or v != v else str(v) for v in col]
+
+
+def resolve_me(ws: Workspace, batch, me: str) -> str:
+    """The owner id ``me`` names, resolved against the source being imported, then the workspace:
+    an id, a handle (with or without @) or a profile URL. Unknown: a UsageError, nothing imported."""
+    from .errors import UsageError
+    from .io.batch import OWNER_ALIAS
+    from .results.audit import handle_of
+
+    text = str(me).strip()
+    acc = batch.tables.get("accounts")
+    ids = _column(acc, "id")
+    if text in ids or text == OWNER_ALIAS:
+        return text
+    handle = handle_of(text)
+    by_handle = {i for i, h in zip(ids, _column(acc, "handle")) if h and h.lstrip("@").lower() == handle}
+    by_url = {i for i, u in zip(ids, _column(acc, "url")) if u and u.rstrip("/").lower() == text.rstrip("/").lower()}
+    found = by_handle or by_url
+    if len(found) == 1:
+        return found.pop()
+    if len(found) > 1:
+        raise UsageError(f"{text!r} names {len(found)} accounts in {batch.source}", field="--me",
+                         hint="give the account id instead")
+    named = {v for t, cols in (("follows", ("follower", "followee")), ("interactions", ("actor", "target")))
+             for c in cols for v in _column(batch.tables.get(t), c)}
+    if text in named:
+        return text
+    try:
+        from .results.audit import match_account
+
+        return match_account(ws, text)
+    except UsageError:
+        raise UsageError(f"no account {text!r} in {batch.source} or the workspace", field="--me",
+                         hint="give an id, a handle (with or without @) or a profile URL of an account "
+                              "the source names; nothing was imported") from None
 
 
 def skipped_line(summary: dict) -> str | None:

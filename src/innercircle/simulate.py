@@ -385,7 +385,7 @@ SCENARIOS = ("real", "committed-vs-random", "growth")
 
 
 def simulate(ws, me: str | None = None, *, runs: int = 1000, seed: int = 7, scenario: str = "all",
-             as_of=None, window_days: int = fc.WINDOW_DAYS) -> dict[str, Any]:
+             as_of=None, window_days: int = fc.WINDOW_DAYS, tiers="audit") -> dict[str, Any]:
     """Run the spread scenarios; the ``simulate --json`` object.
 
     ``scenario``: "real" (the cascade on the workspace's follow graph), "committed-vs-random"
@@ -403,7 +403,8 @@ def simulate(ws, me: str | None = None, *, runs: int = 1000, seed: int = 7, scen
         raise UsageError("--runs must be at least 1", field="runs")
     owner = fc.owner_of(ws, me)
     notes: list[str] = []
-    tiers = fc._tiers(ws, owner, "audit", as_of=as_of, window_days=window_days, notes=notes)
+    # the tiers of the command's audit when given (a mapping id -> tier), else audited here
+    tiers = fc._tiers(ws, owner, tiers, as_of=as_of, window_days=window_days, notes=notes)
     tiers_known = tiers is not None
     pass_on = pass_on_rates(ws, owner, as_of=as_of, window_days=window_days, tiers=tiers)
     responses = fc.response_rates(ws, owner, as_of=as_of, window_days=window_days, tiers=tiers)

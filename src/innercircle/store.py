@@ -124,10 +124,14 @@ class Workspace:
     @property
     def unknown(self) -> frozenset[str]:
         """Facts that no current snapshot can tell (e.g. "followers"): results say unknown, not 0."""
-        rows = self.con.execute("SELECT unknown FROM snapshots WHERE superseded_by IS NULL").fetchall()
+        rows = self.con.execute("SELECT unknown, counts FROM snapshots WHERE superseded_by IS NULL").fetchall()
         if not rows:
             return frozenset()
         sets = [set(json.loads(r[0] or "[]")) for r in rows]
+        # a source with no interactions table (an edge list, a follows file) records no interaction at all
+        for s, (_, counts) in zip(sets, rows):
+            if "interactions" not in json.loads(counts or "{}"):
+                s.add("interactions")
         return frozenset(set.intersection(*sets))
 
     def snapshots(self):

@@ -108,7 +108,7 @@ def advise(ws, me: str | None = None, *, policy="picky", k: int = 10, values: st
     table = facts[ADVISE_COLUMNS].reset_index(drop=True)
     table["hollow"] = table["hollow"].astype(object).where(pd.notna(table["hollow"]), None)
     core = {"source": ctx.core.source, "label": ctx.core.label, "size": int(len(ctx.core.members))}
-    return Advice(ctx.me, pol.name, table, compare(ctx, facts), core, unknown_rules(facts, pol), pol)
+    return Advice(ctx.me, pol.name, table, compare(ctx, facts, policy=pol), core, unknown_rules(facts, pol), pol)
 
 
 def unknown_rules(facts, policy: Policy) -> dict:
@@ -120,8 +120,9 @@ def unknown_rules(facts, policy: Policy) -> dict:
     return {k: int(v) for k, v in out.items() if v}
 
 
-def compare(ctx: Context, facts) -> dict:
-    """What ``picky`` and ``follow-back`` would each do to the owner's followers.
+def compare(ctx: Context, facts, *, policy: Policy | None = None) -> dict:
+    """What ``picky`` and ``follow-back`` (and ``policy``, when it is the user's own) would each do
+    to the owner's followers.
 
     Per policy: how many followers it would connect, decline or leave for review, how many of
     those it connects are working (``working_connected``) or hollow (``hollow_connected``), and the
@@ -138,8 +139,11 @@ def compare(ctx: Context, facts) -> dict:
     if not ctx.has_interactions:  # nobody can be told working without interactions
         working = None
     out = {"now": _shares(t, mutual, working, hollow_flag)}
-    for name in ("picky", "follow-back"):
-        d, _, _ = decide(followers, load_policy(name))
+    policies = {name: load_policy(name) for name in ("picky", "follow-back")}
+    if policy is not None and policy.name not in policies:
+        policies[policy.name] = policy
+    for name, pol in policies.items():
+        d, _, _ = decide(followers, pol)
         connect = set(followers["id"][np.array(d) == "connect"])
         after = mutual | t["id"].isin(connect)
         new = t["id"].isin(connect)

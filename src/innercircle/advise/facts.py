@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .trust import Core, trust_scores, trusted_core
+from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS
+from .trust import Core, ties, trust_scores, trusted_core
 
 #: Segments a picky owner does business with (used by reasons and the picky preset).
 BUSINESS_SEGMENTS = ("customer", "supplier", "prospect", "peer")
 #: Tags that mean the owner knows the account in person or in business (never pruned).
 KEPT_TAGS = frozenset({"trusted", "met", "customer", "supplier"})
 CONVERSATION_KINDS = ("message", "reply")
+#: What the owner does that counts as acting toward an account: care given, plus answering its requests.
+FROM_ME_KINDS = CARE_GIVEN_KINDS + ("response",)
 
 
 @dataclass(eq=False)
@@ -52,19 +55,16 @@ def _has_rows(ws, query: str) -> bool:
 
 
 def context(ws, me: str | None = None, *, values: str | None = None, hollow: bool = True, as_of=None,
-            window_days: int = 365, table=None) -> Context:
-    """Load the owner's audit table (or take ``table``, a follower table already computed for the
-    same owner and window), Network, trusted core and trust scores."""
-    from ..audit import follower_table, owner_values, resolve_owner
-    from ..graph.network import load_network
-    from ..metrics.engagement import resolve_window
+            window_days: int = 365, table=None, audit=None) -> Context:
+    """The owner's audit (``audit``, the command's :class:`~innercircle.results.audit.Audit`; else one
+    is built), its follower table (or ``table``), Network, trusted core and trust scores."""
+    from ..results.audit import as_audit
 
-    owner = resolve_owner(ws, me)
-    window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
-    values = owner_values(ws, values)
-    if table is None:
-        table = follower_table(ws, owner.id, window=window, values=values, hollow=hollow)
-    net = load_network(ws, me=owner.id, groups=False)
+    audit = as_audit(audit if audit is not None else ws, me, as_of=as_of, window_days=window_days,
+                     values=values, hollow=hollow)
+    ws, owner, window, values = audit.ws, audit.owner, audit.window, audit.values
+    table = audit.followers if table is None else table
+    net = audit.network
     tagged = ws.con.execute(
         "SELECT id FROM accounts WHERE list_contains(list_transform(string_split(lower(coalesce(tags, '')), ';'), "
         "x -> trim(x)), 'trusted')").fetchnumpy()["id"]
@@ -77,7 +77,7 @@ def context(ws, me: str | None = None, *, values: str | None = None, hollow: boo
     has_prof = "profiles" not in ws.unknown and _has_rows(
         ws, "SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL OR following_count IS NOT NULL")
     return Context(ws, owner.id, owner.source, net, table, core, trust, raw, values, window,
-                   has_inter, has_prof, hollow)
+                   has_inter, has_prof, audit.options.hollow)
 
 
 def invitations(ctx: Context) -> list[str]:
@@ -98,11 +98,11 @@ def _profiles(ctx: Context, ids: list[str]):
         prof = con.execute("SELECT a.* FROM accounts a SEMI JOIN _ic_adv_ids i ON a.id = i.id").df()
         pair = con.execute(f"""
             SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
-              count(*) FILTER (WHERE actor <> $me AND kind IN ('share','reply','mention','visit','message',
-                  'contribution','word_of_mouth','response') AND "at" > $start AND "at" <= $as_of) AS active_to_me,
+              count(*) FILTER (WHERE actor <> $me AND kind IN {ACTIVE_KINDS} AND "at" > $start AND "at" <= $as_of)
+                  AS active_to_me,
               count(*) FILTER (WHERE actor <> $me AND kind = 'like' AND "at" > $start AND "at" <= $as_of)
                   AS likes_to_me,
-              count(*) FILTER (WHERE actor = $me AND kind IN ('share','reply','mention','message','response')
+              count(*) FILTER (WHERE actor = $me AND kind IN {FROM_ME_KINDS}
                   AND "at" > $start AND "at" <= $as_of) AS from_me,
               count(*) FILTER (WHERE actor <> $me AND kind IN {CONVERSATION_KINDS}) AS talk_to_me,
               count(*) FILTER (WHERE actor = $me AND kind IN {CONVERSATION_KINDS}) AS talk_from_me,
@@ -160,7 +160,6 @@ def account_facts(ctx: Context, ids) -> "object":
     import pandas as pd
 
     from ..metrics.segments import segment_table
-    from .recommend import ties
 
     ids = [str(i) for i in dict.fromkeys(ids)]
     prof, pair = _profiles(ctx, ids)

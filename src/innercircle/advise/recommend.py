@@ -24,25 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .trust import CORE_NOUNS, Core, care_graph, personalized_pagerank, transition
+from .trust import CORE_NOUNS, Core, care_graph, personalized_pagerank, ties, transition
 
 #: Alignment from which the reasons say "shares your values" (TF-IDF cosines run low: 0.1 already
 #: means several shared words).
 ALIGNED = 0.1
 #: Weights of the score terms (see the module docstring).
 WEIGHTS = {"core_links": 0.5, "alignment": 0.3, "activity": 0.2, "hollow": 0.5}
-
-
-def ties(net):
-    """n×n boolean CSR: ``v`` and ``u`` are tied when either follows the other (no self-ties)."""
-    import scipy.sparse as sp
-
-    f = net.follows.tocoo()
-    r, c = np.concatenate([f.row, f.col]), np.concatenate([f.col, f.row])
-    keep = r != c
-    u = sp.coo_array((np.ones(int(keep.sum()), dtype=bool), (r[keep], c[keep])), shape=(net.n, net.n)).tocsr()
-    u.sum_duplicates()
-    return u
 
 
 def mutual_cores(net, owners: np.ndarray) -> list[Core]:

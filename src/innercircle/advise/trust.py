@@ -60,6 +60,18 @@ class Core:
         return CORE_NOUNS[self.source]
 
 
+def ties(net):
+    """n×n boolean CSR: ``v`` and ``u`` are tied when either follows the other (no self-ties)."""
+    import scipy.sparse as sp
+
+    f = net.follows.tocoo()
+    r, c = np.concatenate([f.row, f.col]), np.concatenate([f.col, f.row])
+    keep = r != c
+    u = sp.coo_array((np.ones(int(keep.sum()), dtype=bool), (r[keep], c[keep])), shape=(net.n, net.n)).tocsr()
+    u.sum_duplicates()
+    return u
+
+
 def care_graph(net, *, reverse_weight: float = 0.25):
     """The n×n weighted CSR ``W`` trust flows over (see the module docstring)."""
     import scipy.sparse as sp

@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
-from ._common import common_options, echo_json, frame_records, write_frame
+from ._common import common_options, echo_json, emit, frame_records, output_options, write_frame, write_jsonl
 from ._main import main
-from ._session import network
+from ._options import owner_options
+from ._session import load_audit, network
 
 ADVICE_ONLY = "Advice only: innercircle never follows, unfollows, blocks or messages anyone."
 
 
 def _owner_options(fn):
-    for opt in reversed([
-        click.option("--me", default=None, metavar="ID", help="The owner's account id (default: the workspace owner)."),
-        click.option("--values", default=None, metavar="TEXT",
-                     help="Your values or topics, for alignment_score (else the workspace setting)."),
-    ]):
-        fn = opt(fn)
-    return fn
+    fn = click.option("--values", default=None, metavar="TEXT",
+                      help="Your values or topics, for alignment_score (else the workspace setting).")(fn)
+    return owner_options(fn)
 
 
-def _output(ctx_obj, table, csv_path, as_json, payload: dict, label: str, show) -> None:
-    if csv_path:
-        write_frame(table, csv_path)
-        if csv_path != "-":
-            ctx_obj.info(f"wrote {len(table):,} {label} to {csv_path}")
-    elif as_json:
-        echo_json(payload)
-    else:
-        show()
+@contextlib.contextmanager
+def _context(ctx_obj, me, as_of, window_days, values):
+    """The advisor's context, built on the command's one Audit."""
+    from ..advise import context
+
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days, values=values)
+        yield context(ws, audit=a)
 
 
 def _cell(v, fmt: str = "{:.2f}") -> str:
@@ -52,7 +49,7 @@ def policy_group() -> None:
 
 
 @policy_group.command("show")
-@common_options
+@common_options(workspace=False)
 @click.argument("name")
 def policy_show_cmd(ctx_obj, name):
     """Print a preset (picky, follow-back) or a policy FILE as TOML, to copy and edit.
@@ -76,10 +73,9 @@ def policy_show_cmd(ctx_obj, name):
               help="How many recommended accounts to add to the candidates.")
 @click.option("--decision", type=click.Choice(["connect", "decline", "review"]), default=None,
               help="Only candidates with this decision.")
-@click.option("--csv", "csv_path", default=None, metavar="FILE", help="Write CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--limit", default=30, show_default=True, type=int, help="At most this many rows on screen.")
-def advise_cmd(ctx_obj, me, values, policy, k, decision, csv_path, as_json, limit):
+@output_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="At most this many rows on screen.")
+def advise_cmd(ctx_obj, me, as_of, window_days, values, policy, k, decision, csv_path, as_json, as_jsonl, limit):
     """Connect, decline or review each candidate, with the rules that decided in plain words.
 
     Candidates: followers you do not follow back, pending invitations, and recommended accounts.
@@ -93,16 +89,16 @@ def advise_cmd(ctx_obj, me, values, policy, k, decision, csv_path, as_json, limi
     from ..advise.decide import advise
 
     pol = load_policy(policy)  # a bad policy file fails before any work
-    with network(ctx_obj) as ws:
-        result = advise(ws, me, policy=pol, k=k, values=values)
+    with _context(ctx_obj, me, as_of, window_days, values) as ctx:
+        result = advise(ctx.ws, ctx.me, policy=pol, k=k, ctx=ctx)
     table = result.table
     if decision:
         table = table[table["decision"] == decision].reset_index(drop=True)
     payload = result.to_dict()
     if decision:
         payload["candidates"] = frame_records(table)
-    _output(ctx_obj, table, csv_path, as_json, payload, "candidates",
-            lambda: _show_advice(result, table, limit))
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, payload=payload,
+         label="candidates", show=lambda: _show_advice(result, table, limit))
 
 
 def _show_advice(result, table, limit: int) -> None:
@@ -119,7 +115,7 @@ def _show_advice(result, table, limit: int) -> None:
         click.echo(f"{n:,} candidates could not be judged on {rule}: its facts are unknown{hint}")
     click.echo("\nif you applied each policy to your followers:")
     s = result.summary
-    for name in ("now", "picky", "follow-back"):
+    for name in s:
         row = s[name]
         lead = "now        " if name == "now" else f"{name:<11}"
         extra = "" if name == "now" else (f" connect {row['connect']:,} (working {_cell(row['working_connected'])}, "
@@ -142,9 +138,8 @@ def _rule_fields(result, rule_name: str) -> list[str]:
 @click.option("--me-file", "me_file", default=None, type=click.Path(path_type=Path), metavar="FILE",
               help="Answer for many owners: one account id per line; rows me,rank,account,score,reasons.")
 @click.option("--k", default=10, show_default=True, type=click.IntRange(1, 1000), help="Recommendations per owner.")
-@click.option("--csv", "csv_path", default=None, metavar="FILE", help="Write CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def recommend_cmd(ctx_obj, me, values, me_file, k, csv_path, as_json):
+@output_options
+def recommend_cmd(ctx_obj, me, as_of, window_days, values, me_file, k, csv_path, as_json, as_jsonl):
     """Whom to connect with beyond your network: friends of your trusted core, with reasons.
 
     Scored by trust from your core, values alignment and activity, minus hollow risk, e.g.
@@ -157,20 +152,20 @@ def recommend_cmd(ctx_obj, me, values, me_file, k, csv_path, as_json):
     if me and me_file:
         raise click.UsageError("use --me or --me-file, not both")
     if me_file:
-        return _recommend_many(ctx_obj, me_file, k, csv_path, as_json)
+        return _recommend_many(ctx_obj, me_file, k, csv_path, as_json, as_jsonl)
     from ..advise.recommend import recommend
 
-    with network(ctx_obj) as ws:
-        table = recommend(ws, me, k=k, values=values)
-    if table.empty and not as_json and not csv_path:
-        click.echo("no recommendations: nobody beyond your network is reachable from your trusted core")
-        return
-    payload = {"me": table["me"].iloc[0] if len(table) else me, "k": k, "count": len(table),
-               "recommendations": frame_records(table)}
-    _output(ctx_obj, table, csv_path, as_json, payload, "recommendations", lambda: _show_recs(table))
+    with _context(ctx_obj, me, as_of, window_days, values) as ctx:
+        table = recommend(ctx.ws, ctx.me, k=k, ctx=ctx)
+    payload = {"me": ctx.me, "k": k, "count": len(table), "recommendations": frame_records(table)}
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, payload=payload,
+         label="recommendations", show=lambda: _show_recs(table))
 
 
 def _show_recs(table) -> None:
+    if table.empty:
+        click.echo("no recommendations: nobody beyond your network is reachable from your trusted core")
+        return
     for r in table.itertuples(index=False):
         who = r.handle if isinstance(r.handle, str) and r.handle else r.account
         click.echo(f"{r.rank:>3}. {who:<24} score {r.score:.3f}  {r.reasons}")
@@ -195,7 +190,7 @@ def _read_owners(path: Path) -> list[str]:
     return list(dict.fromkeys(owners))
 
 
-def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json) -> None:
+def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json, as_jsonl=False) -> None:
     from ..advise.recommend import recommend_many
 
     owners = _read_owners(me_file)
@@ -204,6 +199,9 @@ def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json) -> None:
     if missing:
         ctx_obj.warn(f"{len(missing):,} of {len(owners):,} owners are not in the workspace and were skipped, "
                      f"e.g. {missing[0]!r}")
+    if as_jsonl and not csv_path:
+        write_jsonl(rows)
+        return
     if as_json and not csv_path:
         echo_json({"owners": len(owners) - len(missing), "missing": missing, "k": k, "count": len(rows),
                    "rows": frame_records(rows)})
@@ -216,31 +214,30 @@ def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json) -> None:
 @main.command("nurture")
 @common_options
 @_owner_options
-@click.option("--csv", "csv_path", default=None, metavar="FILE", help="Write CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--limit", default=30, show_default=True, type=int, help="At most this many rows on screen.")
-def nurture_cmd(ctx_obj, me, values, csv_path, as_json, limit):
+@output_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="At most this many rows on screen.")
+def nurture_cmd(ctx_obj, me, as_of, window_days, values, csv_path, as_json, as_jsonl, limit):
     """Followers to look after: committed followers going quiet, and strong followers you never answer.
 
     Example: innercircle nurture --csv nurture.csv
     """
     from ..advise.decide import nurture
 
-    with network(ctx_obj) as ws:
-        table = nurture(ws, me, values=values)
+    with _context(ctx_obj, me, as_of, window_days, values) as ctx:
+        table = nurture(ctx.ws, ctx.me, ctx=ctx)
     counts = table["nurture"].value_counts().to_dict() if len(table) else {}
     payload = {"count": len(table), "going_quiet": int(counts.get("going_quiet", 0)),
                "care_imbalance": int(counts.get("care_imbalance", 0)), "accounts": frame_records(table)}
-    _output(ctx_obj, table, csv_path, as_json, payload, "accounts", lambda: _show_list(table, "nurture", limit))
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, payload=payload, label="accounts",
+         show=lambda: _show_list(table, "nurture", limit))
 
 
 @main.command("prune")
 @common_options
 @_owner_options
-@click.option("--csv", "csv_path", default=None, metavar="FILE", help="Write CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--limit", default=30, show_default=True, type=int, help="At most this many rows on screen.")
-def prune_cmd(ctx_obj, me, values, csv_path, as_json, limit):
+@output_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="At most this many rows on screen.")
+def prune_cmd(ctx_obj, me, as_of, window_days, values, csv_path, as_json, as_jsonl, limit):
     """Accounts you follow that could go: hollow ones, and ones that never engage and are not aligned.
 
     Accounts you tagged trusted, met, customer or supplier, and your trusted core, are never listed.
@@ -249,12 +246,13 @@ def prune_cmd(ctx_obj, me, values, csv_path, as_json, limit):
     """
     from ..advise.decide import prune
 
-    with network(ctx_obj) as ws:
-        table = prune(ws, me, values=values)
+    with _context(ctx_obj, me, as_of, window_days, values) as ctx:
+        table = prune(ctx.ws, ctx.me, ctx=ctx)
     counts = table["prune"].value_counts().to_dict() if len(table) else {}
     payload = {"count": len(table), **{k: int(counts.get(k, 0)) for k in ("hollow", "never_engages", "one_way")},
                "accounts": frame_records(table)}
-    _output(ctx_obj, table, csv_path, as_json, payload, "accounts", lambda: _show_list(table, "prune", limit))
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, payload=payload, label="accounts",
+         show=lambda: _show_list(table, "prune", limit))
 
 
 def _show_list(table, kind_col: str, limit: int) -> None:

@@ -6,41 +6,32 @@ from pathlib import Path
 
 import click
 
-from ._common import common_options, echo_json, frame_records, write_frame
+from ..metrics.segments import SEGMENTS
+from ._common import choice_of, common_options, echo_json, emit, frame_records, output_options, write_frame
 from ._main import main
-from ._session import network, open_for_read, open_for_write, progress_callback
+from ._options import ME_HELP, audit_options, input_format, input_format_option
+from ._session import load_audit, network, open_for_read, open_for_write, progress_callback
 
-DEFINITIONS = """\b
-Definitions (defaults; each can be changed with the options below):
-  as-of      the latest interaction in the workspace (not in the future), or --as-of
-  window     the --window-days (365) days up to as-of
-  active     share, reply, mention, visit, message, contribution, word_of_mouth, response
-             toward you or your posts; passive: like
-  committed  active on >= 3 distinct days of the window, one in the last 90 days
-  occasional at least one active action, not committed
-  attentive  likes only;  silent: nothing toward you;  hollow: judged fake/automated/mass/farm
-  unknown    nothing known while your sources cannot tell some kinds (e.g. who liked you)
-  working    committed + occasional;  working_share = working / followers
-  engagement recency-weighted active actions (half-life 90 days), likes weigh 0.1
-  care       received: their actions toward you; given: your replies, shares, mentions,
-             messages to them and following them; balance = (received-given)/(received+given)
-  concentration  how many followers produce 80% of the active actions
-"""
+TIER_CHOICES = ("committed", "occasional", "attentive", "silent", "hollow", "unknown", "working")
 
+def definitions_text() -> str:
+    """The epilog of audit and followers: every definition with the defaults in force (from the registries)."""
+    from ..model import ACTIVE_KINDS, PASSIVE_KINDS
+    from ..results.tiers import definitions
 
-def audit_options(fn):
-    for opt in reversed([
-        click.option("--me", default=None, metavar="ID", help="The owner's account id."),
-        click.option("--as-of", "as_of", default=None, metavar="DATE", help="End of the window (ISO date)."),
-        click.option("--window-days", default=365, show_default=True, type=click.IntRange(1, 36500)),
-        click.option("--half-life-days", default=90.0, show_default=True, type=click.FloatRange(1, 10000)),
-        click.option("--committed-days", default=3, show_default=True, type=click.IntRange(1, 366),
-                     help="Distinct active days needed to be committed."),
-        click.option("--values", default=None, metavar="TEXT",
-                     help="Your values or topics, for alignment_score (else the workspace setting)."),
-    ]):
-        fn = opt(fn)
-    return fn
+    tiers = definitions()
+    return "\b\n" + "\n".join([
+        "Definitions (defaults; each can be changed with the options below):",
+        "  as-of      the latest interaction in the workspace (not in the future), or --as-of",
+        "  window     the --window-days (365) days up to as-of",
+        f"  active     {', '.join(ACTIVE_KINDS)} toward you or your posts; passive: {', '.join(PASSIVE_KINDS)}",
+        *[f"  {name:<10} {text}" for name, text in tiers.items()],
+        "  working    committed + occasional;  working_share = working / followers",
+        "  engagement recency-weighted active actions (half-life 90 days), likes weigh 0.1",
+        "  care       received: their actions toward you; given: your replies, shares, mentions,",
+        "             messages to them and following them; balance = (received-given)/(received+given)",
+        "  concentration  how many followers produce 80% of the active actions",
+    ])
 
 
 def _options(as_of, window_days, half_life_days, committed_days, values):
@@ -48,46 +39,55 @@ def _options(as_of, window_days, half_life_days, committed_days, values):
                 committed_days=committed_days, values=values)
 
 
-@main.command("audit", epilog=DEFINITIONS)
+@main.command("audit", epilog=definitions_text())
 @common_options
 @click.argument("source", required=False, type=click.Path(path_type=Path))
 @audit_options
-@click.option("--format", "fmt", default=None, help="Format of SOURCE (default: detected).")
+@input_format_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed_days, values, fmt, as_json):
+@click.option("--csv", "csv_path", default=None, metavar="FILE",
+              help="Write the summary as a one-row CSV to FILE ('-' for stdout).")
+def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed_days, values, fmt, old_format,
+              as_json, csv_path):
     """Followers versus the people who work for you: tiers, care both ways, concentration.
 
     With SOURCE, it is imported first exactly as 'innercircle import' would (into --workspace,
-    or a temporary workspace). With no SOURCE and an empty workspace, it audits the built-in
-    sample network.
+    or a temporary workspace). With no SOURCE and no workspace, it audits the built-in sample
+    network.
 
     Example: innercircle audit --json --workspace acme.duckdb
     """
-    from ..audit import audit
-
+    fmt = input_format(fmt, old_format, ctx_obj)
     with network(ctx_obj, source, me=me, fmt=fmt) as ws, ctx_obj.progress() as bar:
-        result = audit(ws, me, progress=progress_callback(bar),
+        a = load_audit(ctx_obj, ws, me=me if source is None else None, progress=progress_callback(bar),
                        **_options(as_of, window_days, half_life_days, committed_days, values))
+        result = a.summary
+    if csv_path:
+        import pandas as pd
+
+        flat = {k: v for k, v in result.items() if not isinstance(v, (dict, list))}
+        write_frame(pd.DataFrame([flat]), csv_path)
     if as_json:
         echo_json(result)
+        return
+    if csv_path:
         return
     from ..report.terminal import print_audit
 
     print_audit(result, label="the built-in sample network" if ctx_obj.on_sample else None)
 
 
-@main.command("followers", epilog=DEFINITIONS)
+@main.command("followers", epilog=definitions_text())
 @common_options
 @audit_options
-@click.option("--tier", type=click.Choice(["committed", "occasional", "attentive", "silent", "hollow", "unknown",
-                                           "working"]), default=None, help="Only this tier.")
-@click.option("--segment", default=None, help="Only this segment (customer, supplier, prospect, fan, peer, "
-                                               "competitor, press, other).")
-@click.option("--csv", "csv_path", default=None, metavar="FILE", help="Write CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--limit", default=None, type=int, help="At most this many rows on screen.")
+@click.option("--tier", default=None, callback=choice_of(TIER_CHOICES, field="--tier"),
+              help=f"Only this tier: {', '.join(TIER_CHOICES)}.")
+@click.option("--segment", default=None, callback=choice_of(SEGMENTS, field="--segment"),
+              help=f"Only this segment: {', '.join(SEGMENTS)}.")
+@output_options
+@click.option("--limit", default=None, type=click.IntRange(0), help="At most this many rows on screen.")
 def followers_cmd(ctx_obj, me, as_of, window_days, half_life_days, committed_days, values, tier, segment,
-                  csv_path, as_json, limit):
+                  csv_path, as_json, as_jsonl, limit):
     """One row per follower: what they did for you, when, and what you did for them.
 
     Columns: id, handle, name, tier, engagement_score, shares, replies, mentions, likes, visits,
@@ -98,32 +98,26 @@ def followers_cmd(ctx_obj, me, as_of, window_days, half_life_days, committed_day
 
     Example: innercircle followers --tier committed --csv committed.csv
     """
-    from ..audit import follower_table
-
-    with open_for_read(ctx_obj) as ws, ctx_obj.progress() as bar:
-        table = follower_table(ws, me, progress=progress_callback(bar),
-                               **_options(as_of, window_days, half_life_days, committed_days, values))
+    with network(ctx_obj) as ws, ctx_obj.progress() as bar:
+        a = load_audit(ctx_obj, ws, me=me, progress=progress_callback(bar),
+                       **_options(as_of, window_days, half_life_days, committed_days, values))
+        table = a.followers
     if tier == "working":
         table = table[table["tier"].isin(["committed", "occasional"])]
     elif tier:
         table = table[table["tier"] == tier]
     if segment:
-        table = table[table["segment"] == segment.lower()]
-    if csv_path:
-        write_frame(table, csv_path)
-        if csv_path != "-":
-            ctx_obj.info(f"wrote {len(table):,} followers to {csv_path}")
-    elif as_json:
-        echo_json({"followers": frame_records(table), "count": len(table)})
-    else:
-        from ..report.terminal import print_followers
+        table = table[table["segment"] == segment]
+    from ..report.terminal import print_followers
 
-        print_followers(table, limit=limit or 30)
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, label="followers",
+         payload=lambda: {"followers": frame_records(table), "count": len(table)},
+         show=lambda: print_followers(table, limit=30 if limit is None else limit))
 
 
 @main.command("changes")
 @common_options
-@click.option("--me", default=None, metavar="ID", help="The owner's account id.")
+@click.option("--me", default=None, metavar="ACCOUNT", help=ME_HELP)
 @click.option("--since", default=None, type=int, metavar="SNAPSHOT",
               help="Compare with the network after this snapshot (default: the one before the latest).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -196,12 +190,20 @@ def snapshots_cmd(ctx_obj, as_json):
 
     Example: innercircle snapshots
     """
+    import json
+
     with open_for_read(ctx_obj) as ws:
         snaps = ws.snapshots()
+    rows = frame_records(snaps)
+    for row in rows:  # stored as JSON text; shown as JSON values
+        for key in ("counts", "unknown", "notes"):
+            if isinstance(row.get(key), str):
+                row[key] = json.loads(row[key])
     if as_json:
-        echo_json({"snapshots": frame_records(snaps)})
+        echo_json({"snapshots": rows})
         return
-    for s in snaps.itertuples(index=False):
-        state = "current" if s.superseded_by is None or s.superseded_by != s.superseded_by else \
-            f"replaced by {int(s.superseded_by)}"
-        click.echo(f"{s.id}  {s.imported_at}  {s.format:<9} {s.source}  ({state})")
+    if not rows:
+        click.echo("no snapshots: nothing imported yet")
+    for s in rows:
+        state = "current" if s["superseded_by"] is None else f"replaced by {int(s['superseded_by'])}"
+        click.echo(f"{s['id']}  {s['imported_at']}  {s['format']:<9} {s['source']}  ({state})")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ._common import common_options, echo_json
+from ._common import common_options, echo_json, output_options, plural, write_frame
 from ._main import main
-from ._session import open_for_read
+from ._options import owner_options
+from ._session import load_audit, network
 
 
 def _fmt(value, digits: int = 0) -> str:
@@ -23,8 +24,8 @@ def _range(d: dict, digits: int = 0) -> str:
 
 @main.command("forecast")
 @common_options
-@click.option("--me", default=None, metavar="ID", help="The owner's account id (default: the workspace owner).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@owner_options
+@output_options(jsonl=False)
 @click.option("--followers", "n_followers", default=None, type=click.IntRange(0), metavar="N",
               help="What-if: a network of N followers (give --working-share too).")
 @click.option("--working-share", default=None, type=click.FloatRange(0, 1), metavar="X",
@@ -34,10 +35,8 @@ def _range(d: dict, digits: int = 0) -> str:
 @click.option("--method", type=click.Choice(["auto", "exact", "monte-carlo"]), default="auto", show_default=True,
               help="How the 10th/90th percentiles are computed.")
 @click.option("--runs", default=20_000, show_default=True, type=click.IntRange(100), help="Monte Carlo runs.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="End of the engagement window (ISO date).")
-@click.option("--window-days", default=365, show_default=True, type=click.IntRange(30, 36500))
-def forecast_cmd(ctx_obj, me, as_json, n_followers, working_share, backtest, seed, method, runs, as_of,
-                 window_days):
+def forecast_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, n_followers, working_share, backtest, seed,
+                 method, runs):
     """How many people will answer your next request for help (expected, 10th and 90th percentile).
 
     Each follower's chance comes from its history: the requests for help it could have seen and
@@ -54,25 +53,31 @@ def forecast_cmd(ctx_obj, me, as_json, n_followers, working_share, backtest, see
     if (n_followers is None) != (working_share is None):
         raise UsageError("--followers and --working-share go together", hint="give both, e.g. "
                          "--followers 7000 --working-share 0.05")
-    with open_for_read(ctx_obj) as ws:
-        try:
-            result = fc.forecast(ws, me, as_of=as_of, window_days=window_days, method=method, runs=runs,
-                                 seed=seed)
-        except UsageError:
-            if n_followers is None or me:
-                raise
-            result = fc._unknown_forecast("no owner known", notes=["no owner known: what-if uses the defaults"])
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
+        me, as_of = a.me, a.window.as_of
+        result = fc.forecast(ws, me, as_of=as_of, window_days=window_days, method=method, runs=runs,
+                             seed=seed, tiers=a.tier_map)
         if backtest and result.get("basis"):
             result["backtest"] = fc.backtest(ws, me, as_of=as_of, window_days=window_days, method=method, seed=seed)
         if n_followers is not None:
-            rates = fc.working_rates(ws, me, as_of=as_of, window_days=window_days)
+            rates = fc.working_rates(ws, me, as_of=as_of, window_days=window_days, tiers=a.tier_map)
             wi = fc.what_if(n_followers, working_share, working_rate=rates["working_rate"],
                             other_rate=rates["other_rate"], seed=seed)
             result["what_if"] = {**wi, "rates_source": rates["source"], "working_means": rates["working_means"]}
+    if csv_path:
+        _forecast_csv(result, csv_path)
     if as_json:
         echo_json(result)
-        return
-    _print_forecast(result)
+    elif not csv_path:
+        _print_forecast(result)
+
+
+def _forecast_csv(result: dict, path: str) -> None:
+    """The forecast's scalar figures as a one-row CSV (the back-test rows, when asked, are in --json)."""
+    import pandas as pd
+
+    write_frame(pd.DataFrame([{k: v for k, v in result.items() if not isinstance(v, (dict, list))}]), path)
 
 
 def _print_forecast(r: dict) -> None:
@@ -91,7 +96,7 @@ def _print_forecast(r: dict) -> None:
         if bt["coverage"] is None:
             lines.append("  back-test: too few requests to test")
         else:
-            lines.append(f"  back-test over {bt['tested']} past {'requests' if bt['basis'] == 'requests' else 'periods'}:"
+            lines.append(f"  back-test over {plural(bt['tested'], 'past ' + ('request' if bt['basis'] == 'requests' else 'period'))}:"
                          f" truth inside [low, high] {bt['coverage']:.0%} of the time, mean absolute error "
                          f"{bt['mean_absolute_error']:.1f}")
     wi = r.get("what_if")
@@ -107,15 +112,13 @@ def _print_forecast(r: dict) -> None:
 
 @main.command("simulate")
 @common_options
-@click.option("--me", default=None, metavar="ID", help="The owner's account id (default: the workspace owner).")
+@owner_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--runs", default=1000, show_default=True, type=click.IntRange(1, 1_000_000), help="Monte Carlo runs.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed: the same seed gives the same output.")
 @click.option("--scenario", type=click.Choice(["real", "committed-vs-random", "growth", "all"]), default="all",
               show_default=True, help="Which scenario to run.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE", help="End of the engagement window (ISO date).")
-@click.option("--window-days", default=365, show_default=True, type=click.IntRange(30, 36500))
-def simulate_cmd(ctx_obj, me, as_json, runs, seed, scenario, as_of, window_days):
+def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario):
     """How far a post of yours travels: independent-cascade Monte Carlo on your follow graph.
 
     A post reaches your followers; each account reached passes it on once to its own followers
@@ -129,8 +132,10 @@ def simulate_cmd(ctx_obj, me, as_json, runs, seed, scenario, as_of, window_days)
     """
     from ..simulate import simulate
 
-    with open_for_read(ctx_obj) as ws:
-        result = simulate(ws, me, runs=runs, seed=seed, scenario=scenario, as_of=as_of, window_days=window_days)
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
+        result = simulate(ws, a.me, runs=runs, seed=seed, scenario=scenario, as_of=a.window.as_of,
+                          window_days=window_days, tiers=a.tier_map)
     if as_json:
         echo_json(result)
         return

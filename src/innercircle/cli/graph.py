@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ._common import common_options, echo_json, write_frame
+from ._common import common_options, deprecated, echo_json, emit, output_options, write_frame
 from ._main import main
-from ._session import open_for_read
+from ._options import owner_options
+from ._session import load_audit, network
 
 
 def _fmt(value, *, digits: int = 0) -> str:
@@ -17,57 +18,33 @@ def _fmt(value, *, digits: int = 0) -> str:
 
 @main.command("reach")
 @common_options
-@click.option("--me", default=None, metavar="ID", help="The owner's account id (default: the workspace owner).")
+@owner_options
 @click.option("--approx", is_flag=True, help="Count with HyperLogLog sketches (relative standard error 0.81%).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def reach_command(ctx_obj, me, approx, as_json):
+@output_options(jsonl=False)
+def reach_command(ctx_obj, me, as_of, window_days, approx, csv_path, as_json):
     """De-duplicated reach: distinct followers, followers of followers, group members.
 
     Followers of followers are counted once however many of your followers they follow; the
     owner and the first degree are left out. 'via working' counts only what your working
-    followers (committed and occasional) reach. Unknown counts say 'unknown' (null in JSON).
+    followers (committed and occasional, as the audit counts them) reach. Unknown counts say
+    'unknown' (null in JSON).
 
     Example: innercircle reach --me alice --json
     """
-    from ..audit import resolve_owner
     from ..graph.reach import reach_in_workspace
 
-    with open_for_read(ctx_obj) as ws:
-        owner = resolve_owner(ws, me)
-        working = _working(ws, owner.id, ctx_obj)
-        result = reach_in_workspace(ws, owner.id, working=working, approx=True if approx else None)
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
+        working = None if a.summary["working"] is None else a.working_ids
+        result = reach_in_workspace(ws, a.me, working=working, approx=True if approx else None)
+    if csv_path:
+        import pandas as pd
+
+        write_frame(pd.DataFrame([{"me": a.me, **result}]), csv_path)
     if as_json:
         echo_json(result)
-        return
-    _print_reach(owner.id, result)
-
-
-def _working(ws, me: str, ctx_obj):
-    """The owner's working followers, or None (unknown) when the audit cannot tell."""
-    from ..model import ACTIVE_KINDS
-
-    if {"shares_received", "replies_received", "mentions_received", "messages"} <= set(ws.unknown):
-        return None  # the sources can tell no active interaction toward the owner at all
-    # Working followers made at least one active interaction toward the owner or the owner's
-    # posts; with none on record the audit would find none, so skip its per-follower table.
-    active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
-    cur = ws.con.cursor()
-    try:
-        any_active = cur.sql(
-            f"SELECT count(*) FROM (SELECT 1 FROM interactions WHERE actor <> $me AND kind IN ({active}) "
-            "AND (target = $me OR post IN (SELECT id FROM posts WHERE author = $me)) LIMIT 1)",
-            params={"me": me}).fetchall()[0][0]
-    finally:
-        cur.close()
-    if not any_active:
-        return []
-    try:
-        from ..audit import working_ids
-
-        return working_ids(ws, me)
-    except ImportError:  # the audit is an optional layer; reach stands without it
-        ctx_obj.warn("working followers unknown: the audit module is not available")
-        return None
+    elif not csv_path:
+        _print_reach(a.me, result)
 
 
 def _print_reach(me: str, r: dict) -> None:
@@ -92,53 +69,67 @@ def _print_reach(me: str, r: dict) -> None:
 
 @main.command("rank")
 @common_options
-@click.option("--csv", "csv_path", default=None, metavar="FILE",
-              help="Write one row per account to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@owner_options
+@output_options
 @click.option("--limit", default=None, type=click.IntRange(0), metavar="N",
               help="Accounts in the JSON or on screen (default: all in JSON, 20 on screen).")
-@click.option("--top", "top", default=0.01, show_default=True, type=click.FloatRange(0, 1, min_open=True),
-              help="Fraction of top accounts for the top correlations (Cha et al. use 1%).")
-def rank_command(ctx_obj, csv_path, as_json, limit, top):
+@click.option("--top", "top", default=None, metavar="N",
+              help="How many top accounts by each measure the top correlations use (default: the top 1%).")
+@click.option("--top-fraction", "top_fraction", default=0.01, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True),
+              help="The share of top accounts for the top correlations (Cha et al. use 1%), when --top is not given.")
+def rank_command(ctx_obj, me, as_of, window_days, csv_path, as_json, as_jsonl, limit, top, top_fraction):
     """Rank every account: followers, working followers, shares, mentions, replies, PageRank.
 
-    followers = in-degree; working_followers = distinct accounts that made an active interaction
-    toward it; shares/mentions/replies = received from others; pagerank = PageRank of the follow
-    graph (damping 0.85). Also prints Spearman rank correlations between the measures, overall
-    and among the top 1% by each (Cha et al. 2010, the million follower fallacy).
+    followers = in-degree; working_followers = what 'audit --me ACCOUNT' calls working: followers
+    in the committed and occasional tiers under the audit's rules, window and as-of, hollow ones
+    left out (non-followers who act are not counted); shares/mentions/replies = received from
+    others; pagerank = PageRank of the follow graph (damping 0.85). Also prints Spearman rank
+    correlations between the measures, overall and among the top 1% by each (Cha et al. 2010,
+    the million follower fallacy).
 
     Example: innercircle rank --csv ranking.csv
     """
-    from ..errors import UsageError
     from ..graph.rank import rank_correlations, rank_table, records
 
-    if csv_path and as_json and csv_path == "-":
-        raise UsageError("--csv - and --json both want stdout", hint="give --csv a file name")
-    with open_for_read(ctx_obj) as ws:
-        df = rank_table(ws)
-    if csv_path:
-        write_frame(df, csv_path)
-        if not as_json:
-            ctx_obj.info(f"wrote {len(df):,} accounts to {csv_path}")
-    corr = rank_correlations(df, top=top)
-    if as_json:
-        shown = df if limit is None else df.head(limit)
-        echo_json({"accounts_total": len(df), "correlations": corr, "accounts": records(shown)})
-    elif len(df) == 0:
-        click.echo(f"{ctx_obj.workspace} holds no accounts: import a network first "
-                   "(innercircle import SOURCE)")
-    elif not csv_path or csv_path != "-":
-        _print_rank(df.head(20 if limit is None else limit), corr)
+    fraction, k = _top(top, top_fraction, ctx_obj)
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
+        df = rank_table(a)
+    corr = rank_correlations(df, top=fraction, k=k)
+    shown = df if limit is None else df.head(limit)
+    emit(ctx_obj, df, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, label="accounts",
+         payload=lambda: {"accounts_total": len(df), "correlations": corr, "accounts": records(shown)},
+         show=lambda: _print_rank(df.head(20 if limit is None else limit), corr))
+
+
+def _top(top, fraction: float, ctx_obj):
+    """(fraction, count) for the top correlations: --top N is a count; a fraction given to --top
+    (its old meaning) still works, with a note."""
+    from ..errors import UsageError
+
+    if top is None:
+        return fraction, None
+    try:
+        value = float(top)
+    except ValueError:
+        raise UsageError(f"--top {top!r} is not a number", field="--top", hint="give a count, e.g. --top 50") from None
+    if value.is_integer() and value >= 1:
+        return fraction, int(value)
+    if 0 < value < 1:
+        deprecated("--top with a fraction", "--top-fraction", quiet=ctx_obj.quiet)
+        return value, None
+    raise UsageError(f"--top {top} must be a whole number of accounts (at least 1)", field="--top")
 
 
 def _print_rank(df, corr: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 112))
+    console = Console()
     t = Table(title=f"Top {len(df)} of {corr['accounts']:,} accounts by PageRank")
     for col in df.columns:
-        t.add_column(col, justify="left" if col == "id" else "right")
+        t.add_column(col, justify="left" if col == "id" else "right", overflow="fold")
     for row in df.itertuples(index=False):
         t.add_row(*[_cell(v) for v in row])
     console.print(t)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError, UsageError
-from ._common import common_options, echo_json, frame_records, write_frame
+from ..errors import InputError
+from ._common import common_options, emit, frame_records, output_options, plural
 from ._main import main
-from ._session import network
+from ._options import input_format, input_format_option, owner_options
+from ._session import load_audit, network
 
 #: The --method choices (pinned against innercircle.metrics.hollow.METHODS by a test; listed here
 #: so that the CLI starts without importing numpy).
@@ -57,76 +58,85 @@ def read_accounts(path: Path):
 @main.command("hollow")
 @common_options
 @click.argument("source", required=False, type=click.Path(path_type=Path))
-@click.option("--me", default=None, metavar="ID", help="The owner's account id.")
-@click.option("--csv", "csv_path", default=None, metavar="FILE",
-              help="Write one row per account as CSV to FILE ('-' for stdout).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: accounts and summary.")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
-              help="hollow is true when hollow_risk is at least this.")
+@owner_options
+@output_options
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="hollow is true when hollow_risk is at least this (default: the model's own threshold).")
 @click.option("--method", default="model", show_default=True, type=click.Choice(METHODS),
               help="The trained model (with network signals) or one transparent rule set.")
-@click.option("--format", "fmt", default=None, help="Format of SOURCE (default: detected).")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Measure account age at this date when a row has no observed_at.")
-def hollow_cmd(ctx_obj, source, me, csv_path, as_json, threshold, method, fmt, as_of):
+@input_format_option
+def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_jsonl, threshold, method, fmt,
+               old_format):
     """Hollow followers: fake, automated, mass-follower, follow-back-farm and inactive accounts.
 
     With no SOURCE: the workspace owner's followers, judged from their profiles and the network
-    (follow-back farms, bursts of new accounts that followed together, inactivity). SOURCE may be
-    any source 'innercircle import' reads (imported first, exactly as import would), or a single
-    accounts table in the generic accounts format (a CSV whose header names id and account
-    columns), which is scored on its own without any workspace.
+    (follow-back farms, bursts of new accounts that followed together, inactivity) at the audit's
+    as-of, exactly as audit and followers judge them. SOURCE may be any source 'innercircle
+    import' reads (imported first, exactly as import would), or a single accounts table in the
+    generic accounts format (a CSV whose header names id and account columns), which is scored on
+    its own without any workspace.
 
-    Each account gets hollow_risk (0-1), hollow (true, false, or unknown when too little is
+    Each account gets hollow_risk (0-1), hollow (true, false, or empty/null when too little is
     known), hollow_kind and readable reasons. Nothing is blocked or unfollowed.
 
     Example: innercircle hollow followers.csv --csv hollow.csv
     """
-    if csv_path and as_json:
-        raise UsageError("choose one of --csv and --json", field="--csv")
-    from ..metrics.hollow import follower_bursts, hollow_followers, score_accounts, summarize
+    from ..metrics.hollow import follower_bursts, hollow_followers, score_accounts
+    from ..results.audit import present_hollow
 
+    fmt = input_format(fmt, old_format, ctx_obj)
+    kw = {} if threshold is None else {"threshold": threshold}
+    bursts = None
     if source is not None and accounts_table(Path(source)):
-        scored = score_accounts(read_accounts(Path(source)), threshold=threshold, method=method,
-                                as_of=as_of)
-        bursts = None
+        scored = present_hollow(score_accounts(read_accounts(Path(source)), method=method, as_of=as_of, **kw))
     else:
         with network(ctx_obj, source, me=me, fmt=fmt) as ws:
-            scored = hollow_followers(ws, me, threshold=threshold, method=method, as_of=as_of)
-            bursts = follower_bursts(ws, me)
-    summary = summarize(scored, bursts, method=method, threshold=threshold)
-    _present(scored, summary, csv_path=csv_path, as_json=as_json)
+            a = load_audit(ctx_obj, ws, me=me if source is None else None, as_of=as_of, window_days=window_days,
+                           hollow_threshold=threshold)
+            if method == "model":
+                scored = a.hollow_table
+            else:
+                scored = present_hollow(hollow_followers(ws, a.me, method=method, as_of=a.window.as_of, **kw))
+            bursts = follower_bursts(ws, a.me)
+    summary = hollow_summary(scored, bursts, method=method, threshold=threshold)
+    emit(ctx_obj, scored, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, label="accounts",
+         payload=lambda: {"accounts": frame_records(scored), "summary": summary},
+         show=lambda: _screen(scored, summary))
+    if csv_path and csv_path != "-":
+        ctx_obj.info(f"{summary['hollow'] if summary['hollow'] is not None else 'unknown'} hollow, "
+                     f"{summary['unknown']:,} unknown")
 
 
-def _present(scored, summary: dict, *, csv_path, as_json: bool) -> None:
-    if as_json:
-        out = scored.copy()
-        out["hollow"] = out["hollow"].map({"true": True, "false": False, "unknown": None})
-        echo_json({"accounts": frame_records(out), "summary": summary})
-        return
-    if csv_path:
-        write_frame(scored, csv_path)
-        if csv_path != "-":
-            click.echo(f"wrote {len(scored):,} rows to {csv_path}: {summary['hollow']:,} hollow, "
-                       f"{summary['unknown']:,} unknown", err=True)
-        return
-    _screen(scored, summary)
+def hollow_summary(scored, bursts=None, *, method: str, threshold) -> dict:
+    """Counts by flag and kind; ``hollow`` and ``hollow_share`` are null when no account could be judged."""
+    from ..metrics.hollow import summarize
+
+    flags = scored["hollow"].map({True: "true", False: "false"}).fillna("unknown")
+    summary = summarize(scored.assign(hollow=flags.astype(object), hollow_kind=scored["hollow_kind"].fillna("")),
+                        bursts, method=method, threshold=threshold if threshold is not None else "model default")
+    if summary["accounts"] and summary["unknown"] == summary["accounts"]:
+        summary.update(hollow=None, hollow_share=None, by_kind=None, not_hollow=None)
+    return summary
 
 
 def _screen(scored, summary: dict) -> None:
     n = summary["accounts"]
+    if summary["hollow"] is None:
+        click.echo(f"hollow unknown for all {plural(n, 'account')}: too little is known about them; "
+                   f"method {summary['method']}")
+        return
     share = f"{summary['hollow_share']:.1%}" if summary["hollow_share"] is not None else "unknown"
-    click.echo(f"{summary['hollow']:,} of {n:,} accounts hollow ({share}); "
-               f"{summary['unknown']:,} unknown; method {summary['method']}, "
-               f"threshold {summary['threshold']}")
+    click.echo(f"{summary['hollow']:,} of {plural(n, 'account')} hollow ({share}); "
+               f"{summary['unknown']:,} unknown; method {summary['method']}, threshold {summary['threshold']}")
     kinds = [f"{k} {v:,}" for k, v in summary["by_kind"].items() if v]
     if kinds:
         click.echo("  by kind: " + ", ".join(kinds))
     for b in summary.get("bursts") or []:
         click.echo(f"  burst {b['burst']}: {b['size']:,} accounts created {b['created_from'][:10]} "
                    f"to {b['created_to'][:10]}, followed from {str(b['start'])[:10]}")
-    top = scored[scored["hollow"] == "true"].sort_values("hollow_risk", ascending=False).head(15)
+    flagged = scored[scored["hollow"].fillna(False).astype(bool)]
+    top = flagged.sort_values("hollow_risk", ascending=False).head(15)
     for r in top.itertuples(index=False):
-        click.echo(f"  {r.id:<20} {r.hollow_risk:.2f} {r.hollow_kind:<16} {r.reasons}")
+        click.echo(f"  {r.id:<20} {r.hollow_risk:.2f} {str(r.hollow_kind):<16} {r.reasons}")
     if len(top) < summary["hollow"]:
         click.echo(f"  ... {summary['hollow'] - len(top):,} more (use --csv FILE for all)")

@@ -5,38 +5,23 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import click
 
-from ._common import common_options, echo_json
+from ._common import common_options, deprecated, echo_json
 from ._main import main
-from ._session import open_for_read
+from ._options import owner_options
+from ._session import load_audit, network, progress_callback
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 def _options(fn):
-    for opt in reversed([
-        click.option("--me", default=None, metavar="ID", help="The owner's account id."),
-        click.option("--as-of", "as_of", default=None, metavar="DATE", help="End of the window (ISO date)."),
-        click.option("--window-days", default=365, show_default=True, type=click.IntRange(1, 36500)),
-        click.option("--values", default=None, metavar="TEXT",
-                     help="Your values or topics, for alignment_score (else the workspace setting)."),
-    ]):
-        fn = opt(fn)
-    return fn
-
-
-def _bar_progress(bar):
-    state = {}
-
-    def update(done, total, label):
-        if "task" not in state:
-            state["task"] = bar.add_task(label, total=total)
-        bar.update(state["task"], completed=done, total=total, description=label)
-
-    return update
+    fn = click.option("--values", default=None, metavar="TEXT",
+                      help="Your values or topics, for alignment_score (else the workspace setting).")(fn)
+    return owner_options(fn)
 
 
 def find_chromium() -> str | None:
@@ -66,25 +51,19 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
         raise RuntimeError(f"Chromium could not print the PDF: {(done.stderr or '').strip()[-300:]}")
 
 
-def _require_network(ws, path) -> None:
-    from ..errors import UsageError
-
-    if not ws.counts()["accounts"]:
-        raise UsageError(f"{path} holds no network", hint="import one first: innercircle import SOURCE")
-
-
 @main.command("report")
 @common_options
 @click.option("--out", "out", default=None, metavar="FILE",
               help="Where to write the report (default: report.html, or report.pdf with --format pdf).")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True,
-              help="html: one self-contained file; pdf: printed from that file by headless Chromium, "
+@click.option("--output-format", "fmt", type=click.Choice(["html", "pdf"]), default=None,
+              help="html (default): one self-contained file; pdf: printed from that file by headless Chromium, "
                    "only where Chromium is installed.")
+@click.option("--format", "old_fmt", type=click.Choice(["html", "pdf"]), default=None, hidden=True)
 @_options
 @click.option("--top", default=25, show_default=True, type=click.IntRange(1, 1000),
               help="How many of the people who work for you to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report's data as one JSON object instead.")
-def report_cmd(ctx_obj, out, fmt, me, as_of, window_days, values, top, as_json):
+def report_cmd(ctx_obj, out, fmt, old_fmt, me, as_of, window_days, values, top, as_json):
     """Write the network report: one HTML file that opens offline, charts and definitions inside.
 
     Headline, tiers, actions by kind over time, care given versus received, the people who work
@@ -97,10 +76,12 @@ def report_cmd(ctx_obj, out, fmt, me, as_of, window_days, values, top, as_json):
     from ..report.build import build_report
     from ..report.html import write_report
 
-    with open_for_read(ctx_obj) as ws, ctx_obj.progress() as bar:
-        _require_network(ws, ctx_obj.workspace)
-        data = build_report(ws, me, as_of=as_of, window_days=window_days, values=values, top=top,
-                            progress=_bar_progress(bar))
+    if old_fmt is not None:
+        deprecated("--format", "--output-format", quiet=ctx_obj.quiet)
+    fmt = fmt or old_fmt or "html"
+    with network(ctx_obj) as ws, ctx_obj.progress() as bar:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days, values=values)
+        data = build_report(a, top=top, progress=progress_callback(bar))
     if as_json:
         echo_json(data)
         return
@@ -131,23 +112,19 @@ def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port):
     """
     import uvicorn
 
-    from ..store import open_workspace
     from ..web.app import LOCAL_HOSTS, create_app
     from ..web.dashboard import Dashboard
 
-    path = Path(ctx_obj.workspace)
     # read-only: the dashboard never writes, and other readers (report, audit) can open the file too
-    ws = open_workspace(path, read_only=True) if path.exists() else open_workspace(":memory:")
-    try:
-        _require_network(ws, path)
-        dash = Dashboard(ws, me, as_of=as_of, window_days=window_days, values=values)
+    with network(ctx_obj) as ws:
+        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days, values=values)
+        dash = Dashboard(a)
         with ctx_obj.progress() as bar:
-            dash.load(progress=_bar_progress(bar))
+            dash.load(progress=progress_callback(bar))
         hosts = list(LOCAL_HOSTS) if host in LOCAL_HOSTS else ["*"]
         app = create_app(dash, allowed_hosts=hosts)
-        app.state.pages.warm()
+        # the overview answers at once; the other pages are rendered in the background
+        threading.Thread(target=app.state.pages.warm, name="innercircle-warm", daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         ctx_obj.info(f"innercircle dashboard on http://{shown}:{port}/  (Ctrl+C to stop)")
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-    finally:
-        ws.close()

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from ._common import common_options
+from ._common import common_options, deprecated
 from ._main import main
 
 #: From this many followers on, generation takes long enough to deserve a progress bar.
@@ -14,7 +14,7 @@ _PROGRESS_FROM = 20_000
 
 
 @main.command("sample")
-@common_options
+@common_options(workspace=False)
 @click.option("--followers", type=click.IntRange(min=20), default=4000, show_default=True,
               help="How many accounts follow the owner.")
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True,
@@ -22,13 +22,14 @@ _PROGRESS_FROM = 20_000
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed: same seed, same network.")
 @click.option("--interactions", type=click.IntRange(min=0), default=None,
               help="Number of interaction rows [default: 15 per follower].")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="File format of the generic tables.")
+@click.option("--output-format", "fmt", type=click.Choice(["csv", "parquet"]), default=None,
+              help="File format of the generic tables (default: csv).")
+@click.option("--format", "old_fmt", type=click.Choice(["csv", "parquet"]), default=None, hidden=True)
 @click.option("--end", default="2026-06-30", show_default=True,
               help="When the year of interactions ends (ISO 8601; profiles are observed then).")
 @click.option("--truth", "truth", type=click.Path(dir_okay=False), default=None,
               help="Also write the construction labels (id, kind, segment, follower, hollow) to this CSV.")
-def sample_cmd(ctx_obj, followers, out, seed, interactions, fmt, end, truth):
+def sample_cmd(ctx_obj, followers, out, seed, interactions, fmt, old_fmt, end, truth):
     """Generate a sample network of a B2B founder and write it as generic import files.
 
     The owner is the account "founder"; followers include committed, occasional, attentive and
@@ -38,6 +39,10 @@ def sample_cmd(ctx_obj, followers, out, seed, interactions, fmt, end, truth):
     Example: innercircle sample --followers 100000 --interactions 2000000 --out big-sample
     """
     from .. import sample
+
+    if old_fmt is not None:
+        deprecated("--format", "--output-format", quiet=ctx_obj.quiet)
+    fmt = fmt or old_fmt or "csv"
 
     started = time.perf_counter()
     show = not ctx_obj.quiet and followers >= _PROGRESS_FROM

@@ -7,8 +7,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..model import ACTIVE_KINDS
-from .network import Network, load_network
+from .network import Network
 from .pagerank import pagerank
 
 #: The measures of :func:`rank_table`, in column order after ``id``.
@@ -20,15 +19,9 @@ _UNKNOWN_FOR_OWNER = {"followers": "followers", "shares": "shares_received",
 
 
 def received_counts(ws) -> "pandas.DataFrame":  # noqa: F821
-    """Per target account: working_followers, shares, mentions, replies (DuckDB aggregation).
-
-    ``working_followers`` counts distinct accounts other than the target that made at least one
-    active interaction (model.ACTIVE_KINDS) toward it; the others count interactions of that
-    kind received from other accounts (one row of the interactions table = one event).
-    """
-    active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
-    q = f"""SELECT target AS id,
-                   count(DISTINCT actor) FILTER (WHERE kind IN ({active})) AS working_followers,
+    """Per target account: shares, mentions, replies received from other accounts (DuckDB aggregation;
+    one row of the interactions table = one event)."""
+    q = """SELECT target AS id,
                    count(*) FILTER (WHERE kind = 'share') AS shares,
                    count(*) FILTER (WHERE kind = 'mention') AS mentions,
                    count(*) FILTER (WHERE kind = 'reply') AS replies
@@ -40,35 +33,103 @@ def received_counts(ws) -> "pandas.DataFrame":  # noqa: F821
         cur.close()
 
 
-def rank_table(ws, *, net: Network | None = None, damping: float = 0.85) -> "pandas.DataFrame":  # noqa: F821
-    """One row per account of the workspace, with the measures of an influence ranking.
+def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
+    """Per account: its working followers under the audit's rules, window and as-of (``id``,
+    ``working_followers``).
 
-    Columns: ``id``; ``followers`` = in-degree in the follow graph; ``working_followers`` =
-    distinct other accounts that made an active interaction toward it; ``shares``, ``mentions``,
-    ``replies`` = such interactions received from others; ``pagerank`` = standard PageRank of
-    the follow graph (:func:`innercircle.graph.pagerank.pagerank`, damping 0.85, edges from
-    follower to followee). Sorted by pagerank, highest first. The owner's value of a measure is
-    unknown (NA) when no current snapshot can tell it (``ws.unknown``).
+    A working follower follows the account and acted for it in the window (committed or occasional:
+    :func:`innercircle.queries.working_pairs`), and is not judged hollow. For the workspace owner the
+    count is the audit's own ``working``. For any other account, a follower is judged hollow from its
+    profile with the same model, threshold and as-of, vouched for by its active days toward that
+    account as in the audit; the signals that only the owner's follower list carries (follow-back
+    timing, follower bursts) are judged for the owner alone.
     """
     import pandas as pd
 
-    if net is None:
-        net = load_network(ws, interactions=False, groups=False)
+    from .. import queries
+
+    o = audit.options
+    pairs = queries.working_pairs(audit.ws.con, audit.window, committed_days=o.committed_days,
+                                  recent_days=o.recent_days)
+    pairs = pairs[pairs["id"] != audit.me]
+    pairs = pairs[~_hollow_pairs(audit, pairs)]
+    counts = pairs.groupby("id").size().rename("working_followers").reset_index()
+    own = pd.DataFrame({"id": [audit.me], "working_followers": [audit.summary["working"]]})
+    return pd.concat([counts, own], ignore_index=True)
+
+
+def _hollow_pairs(audit, pairs) -> np.ndarray:
+    """Whether each (account, follower) pair's follower is judged hollow toward that account."""
+    if not len(pairs) or not audit.options.hollow:
+        return np.zeros(len(pairs), dtype=bool)
+    from ..metrics.hollow import ENGAGED_DAYS, score_accounts
+
+    ids = pairs["follower"].drop_duplicates()
+    acc = audit.ws.con.execute("SELECT * FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                               [ids.tolist()]).df()
+    kw = {} if audit.options.hollow_threshold is None else {"threshold": audit.options.hollow_threshold}
+    scored = score_accounts(acc, as_of=audit.window.as_of, **kw) if len(acc) else None
+    if scored is None:
+        return np.zeros(len(pairs), dtype=bool)
+    threshold = kw.get("threshold", _default_threshold())
+    risk = pd_map(pairs["follower"], scored["id"], scored["hollow_risk"])
+    days = pairs["days"].to_numpy() if "days" in pairs else np.ones(len(pairs))
+    vouched = np.where(days >= ENGAGED_DAYS, np.minimum(risk, threshold - 0.01), risk * 0.8)
+    return np.nan_to_num(np.round(vouched, 4), nan=-1.0) >= threshold
+
+
+def _default_threshold() -> float:
+    import inspect
+
+    from ..metrics.hollow import score_accounts
+
+    default = inspect.signature(score_accounts).parameters["threshold"].default
+    return float(default) if isinstance(default, (int, float)) else 0.5
+
+
+def pd_map(keys, index, values) -> np.ndarray:
+    """``values`` looked up by ``keys`` through ``index`` (NaN where missing)."""
+    import pandas as pd
+
+    return pd.Series(keys).map(pd.Series(np.asarray(values, dtype="float64"), index=np.asarray(index))) \
+        .to_numpy(dtype="float64")
+
+
+def rank_table(source, *, net: Network | None = None, damping: float = 0.85) -> "pandas.DataFrame":  # noqa: F821
+    """One row per account of the workspace, with the measures of an influence ranking.
+
+    ``source`` is an :class:`~innercircle.results.audit.Audit` (or a workspace, audited with the
+    defaults). Columns: ``id``; ``followers`` = in-degree in the follow graph; ``working_followers``
+    = what ``audit --me ACCOUNT`` calls working (:func:`working_followers`); ``shares``,
+    ``mentions``, ``replies`` = such interactions received from others; ``pagerank`` = standard
+    PageRank of the follow graph (:func:`innercircle.graph.pagerank.pagerank`, damping 0.85, edges
+    from follower to followee). Sorted by pagerank, highest first. The owner's value of a measure is
+    unknown (NA) when no current snapshot can tell it.
+    """
+    import pandas as pd
+
+    from ..results.audit import as_audit
+
+    audit = as_audit(source)
+    net = net or audit.network
     df = pd.DataFrame({"id": net.ids, "followers": net.in_degree()})
-    got = received_counts(ws)
+    got = received_counts(audit.ws).merge(working_followers(audit), on="id", how="outer")
     pos = net.index_of(got["id"].to_numpy(dtype=object))
     for col in ("working_followers", "shares", "mentions", "replies"):
-        values = np.zeros(net.n, dtype=np.int64)
-        values[pos[pos >= 0]] = got[col].to_numpy(np.int64)[pos >= 0]
-        df[col] = values
+        values = np.zeros(net.n, dtype=np.float64)
+        values[pos[pos >= 0]] = pd.to_numeric(got[col], errors="coerce").to_numpy("float64", na_value=np.nan)[pos >= 0]
+        df[col] = pd.array(np.nan_to_num(values), dtype="Int64")
     df["pagerank"] = pagerank(net, damping=damping)
-    df = df.astype({c: "Int64" for c in MEASURES if c != "pagerank"})
+    df = df[["id", *MEASURES]]
+    if "interactions" in audit.unknown:
+        df[["working_followers", "shares", "mentions", "replies"]] = pd.NA
     if net.owner is not None:
         for col, fact in _UNKNOWN_FOR_OWNER.items():
             if fact in net.unknown:
                 df.loc[net.owner, col] = pd.NA
-    return df.sort_values(["pagerank", "id"], ascending=[False, True], kind="stable",
-                          ignore_index=True)
+        if audit.summary["working"] is None:
+            df.loc[net.owner, "working_followers"] = pd.NA
+    return df.sort_values(["pagerank", "id"], ascending=[False, True], kind="stable", ignore_index=True)
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -85,12 +146,12 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
-def rank_correlations(df, *, top: float = 0.01,
+def rank_correlations(df, *, top: float = 0.01, k: int | None = None,
                       measures: Sequence[str] = MEASURES) -> dict:
     """Spearman rank correlations between measures, overall and among the top accounts.
 
     As in Cha et al. 2010 ("Measuring user influence in Twitter: the million follower fallacy"),
-    with ``k = ceil(top * accounts)`` (1% by default, at least 3):
+    with ``k = ceil(top * accounts)`` (1% by default, at least 3) unless ``k`` is given:
 
     * ``overall[a][b]``: Spearman's rho over every account;
     * ``top_by[a][b]``: rho over the top k accounts by ``a`` (so not symmetric): among the most
@@ -102,7 +163,7 @@ def rank_correlations(df, *, top: float = 0.01,
     """
     values = {m: df[m].to_numpy(dtype=np.float64, na_value=np.nan) for m in measures}
     n = len(df)
-    k = max(3, math.ceil(top * n))
+    k = max(3, math.ceil(top * n)) if k is None else max(1, int(k))
     tops = {m: _top_mask(values[m], k) for m in measures}
     overall = {a: {} for a in measures}
     top_by = {a: {} for a in measures}
@@ -130,10 +191,10 @@ def _top_mask(v: np.ndarray, k: int) -> np.ndarray:
     return mask & ~np.isnan(v)
 
 
-def rank(ws, *, top: float = 0.01, limit: int | None = None) -> dict:
+def rank(source, *, top: float = 0.01, limit: int | None = None) -> dict:
     """The ``rank --json`` object: the accounts (first ``limit`` by PageRank; all when None) and
     the Spearman correlations of :func:`rank_correlations`."""
-    df = rank_table(ws)
+    df = rank_table(source)
     out = {"accounts_total": len(df), "correlations": rank_correlations(df, top=top)}
     shown = df if limit is None else df.head(limit)
     out["accounts"] = records(shown)

@@ -334,7 +334,8 @@ def reach_in_workspace(ws, me: str | None = None, *, working: Iterable[str] | No
         if use_hll:
             second, err = _sketch(con, p, "SELECT id FROM f1")
         unknown = frozenset(getattr(ws, "unknown", frozenset()) or ())
-        out: dict = {"first_degree": None if ("followers" in unknown and first == 0) else int(first)}
+        # the audit's rule: followers unknown when no current source lists who follows the owner
+        out: dict = {"first_degree": None if "followers" in unknown else int(first)}
         second_known = out["first_degree"] is not None and (known > 0 or first == 0)
         out["second_degree"] = int(second) if second_known else None
         if working is None:

@@ -27,18 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..model import ACTIVE_KINDS
+from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS, KIND_REGISTRY, unknown_kinds
 
-#: Ledger column for each interaction kind, and the fact that must be known for it to count.
-KIND_COLUMNS = {
-    "share": ("shares", "shares_received"), "reply": ("replies", "replies_received"),
-    "mention": ("mentions", "mentions_received"), "like": ("likes", "likes_received"),
-    "visit": ("visits", None), "message": ("messages", "messages"),
-    "contribution": ("contributions", None), "word_of_mouth": ("word_of_mouth", None),
-    "response": ("responses", None),
-}
+#: Ledger column for each interaction kind, and the fact that must be known for it to count
+#: (derived from :data:`innercircle.model.KIND_REGISTRY`).
+KIND_COLUMNS = {k.name: (k.column, k.fact) for k in KIND_REGISTRY if k.column}
 TIERS = ("committed", "occasional", "attentive", "silent", "hollow", "unknown")
-CARE_GIVEN_KINDS = ("reply", "share", "mention", "message")
 
 
 @dataclass(frozen=True)
@@ -55,25 +49,51 @@ class Window:
 
 
 def resolve_window(con, *, as_of=None, window_days: int = 365, interactions: str = "interactions") -> Window:
-    """as-of: given, else the latest interaction that is not in the future (those are counted)."""
+    """The one as-of and window rule of every command.
+
+    as-of: given (a bare date means the end of that day, UTC), else the latest interaction that is
+    not in the future, else the latest post, follow or import on record: a time of the data, never
+    "now", so the same workspace gives the same answer on every run. Interactions after the as-of
+    are left out and counted in ``future_left_out``.
+    """
+    from .. import queries
+
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    future = con.execute(f'SELECT count(*) FROM {interactions} WHERE "at" > ?', [now]).fetchone()[0]
     if as_of is None:
-        latest = con.execute(f'SELECT max("at") FROM {interactions} WHERE "at" <= ?', [now]).fetchone()[0]
-        as_of = latest or now.replace(microsecond=0)
-    elif not isinstance(as_of, datetime):
-        import pandas as pd
-        as_of = pd.Timestamp(as_of).tz_localize(None).to_pydatetime() if pd.Timestamp(as_of).tzinfo is None \
-            else pd.Timestamp(as_of).tz_convert("UTC").tz_localize(None).to_pydatetime()
-        # a bare date means the end of that day
-        if as_of.hour == as_of.minute == as_of.second == 0:
-            as_of = as_of + timedelta(days=1) - timedelta(seconds=1)
+        as_of = queries.latest_time(con, now, interactions=interactions) or now.replace(microsecond=0)
+    else:
+        as_of = parse_as_of(as_of)
+    future = queries.interactions_after(con, as_of, interactions=interactions)
     return Window(as_of=as_of, days=int(window_days), future_left_out=int(future))
+
+
+def parse_as_of(value) -> datetime:
+    """A date or time (text, date or datetime) as a naive UTC datetime; a bare date is its last second.
+
+    >>> parse_as_of("2026-06-30")
+    datetime.datetime(2026, 6, 30, 23, 59, 59)
+    """
+    import pandas as pd
+
+    from ..errors import UsageError
+
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        raise UsageError(f"cannot read {str(value)[:40]!r} as a date", field="--as-of",
+                         hint="give an ISO date such as 2026-06-30") from None
+    if ts is pd.NaT:
+        raise UsageError("--as-of is empty", field="--as-of", hint="give an ISO date such as 2026-06-30")
+    ts = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
+    out = ts.to_pydatetime()
+    if isinstance(value, str) and len(value.strip()) <= 10:  # a bare date means the end of that day
+        out = out + timedelta(days=1) - timedelta(seconds=1)
+    return out
 
 
 def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_weight: float = 0.1,
            follows: str = "follows", interactions: str = "interactions", posts: str = "posts",
-           actors: str = "followers"):
+           actors: str = "followers", recent_days: int = 90):
     """Per-account counts of actions toward ``me`` in the window, with score and care.
 
     ``actors="followers"`` gives one row per follower of ``me`` (zeros for those who did nothing);
@@ -126,7 +146,7 @@ def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_w
     FROM pop LEFT JOIN acts USING (id) LEFT JOIN gave USING (id) LEFT JOIN i_follow USING (id)
     """
     params = {"me": me, "start": window.start, "as_of": window.as_of,
-              "recent": window.as_of - timedelta(days=90), "half_life": float(half_life_days),
+              "recent": window.as_of - timedelta(days=recent_days), "half_life": float(half_life_days),
               "like_w": float(like_weight)}
     return con.execute(sql, params).df()
 
@@ -135,7 +155,7 @@ def assign_tiers(df, unknown_facts=frozenset(), *, committed_days: int = 3, rece
     """Add ``tier`` from the ledger columns (see the module docstring for the definitions)."""
     import numpy as np
 
-    some_unknown = any(fact in unknown_facts for _, fact in KIND_COLUMNS.values() if fact)
+    some_unknown = bool(unknown_kinds(unknown_facts))
     active = df["active_actions"].to_numpy() > 0
     committed = (df["active_days"].to_numpy() >= committed_days) & (df[recent_days_hit].to_numpy() > 0)
     likes = df["likes"].fillna(0).to_numpy() > 0
@@ -153,10 +173,12 @@ def finish_ledger(df, unknown_facts=frozenset(), *, committed_days: int = 3):
     for col in count_cols:
         df[col] = df[col].fillna(0).astype("int64")
     for col in ("engagement_score", "care_received", "care_given"):
-        df[col] = df[col].fillna(0.0).astype("float64")
+        # rounded: DuckDB's parallel sums differ in the last bits from run to run
+        df[col] = df[col].fillna(0.0).astype("float64").round(9)
     assign_tiers(df, unknown_facts, committed_days=committed_days)
-    for col, fact in KIND_COLUMNS.values():
-        if fact and fact in unknown_facts:
+    blind = unknown_kinds(unknown_facts)
+    for kind, (col, fact) in KIND_COLUMNS.items():
+        if kind in blind:
             # What the sources cannot tell stays unknown, never 0 (known actions stay counted).
             df[col] = df[col].astype("Float64").mask(df[col] == 0)
     total = df["care_received"] + df["care_given"]

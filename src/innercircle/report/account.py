@@ -196,7 +196,7 @@ def _care_reason(r: dict) -> str:
 def _hollow_reason(r: dict) -> str:
     if r["hollow"] is None:
         return "hollow detection did not run"
-    if str(r["hollow"]).lower() == "unknown":
+    if r["hollow"] is None or str(r["hollow"]).lower() in ("unknown", "<na>", "nan", "none"):
         return "too little is known about the profile to judge"
     verdict = "hollow" if str(r["hollow"]).lower() == "true" else "not hollow"
     return f"{verdict}: {r['hollow_reasons'] or 'no warning sign'}"

@@ -27,11 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ..model import ACTIVE_KINDS, PASSIVE_KINDS
+from ..model import ACTIVE_KINDS, PASSIVE_KINDS, iso
 
-#: Sections in the order the report shows them.
-SECTIONS = ("headline", "tiers", "activity", "care", "top", "hollow", "reach", "forecast", "advice",
-            "changes", "definitions")
 TIER_ORDER = ("committed", "occasional", "attentive", "silent", "hollow", "unknown")
 WORKING_TIERS = ("committed", "occasional")
 #: Most points drawn in the care scatter; all working followers come first, then a seeded sample.
@@ -92,7 +89,7 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 
 @dataclass
 class Basis:
-    """What the sections are computed from: the owner, the audit, and the follower table (cached)."""
+    """What the sections are computed from: the command's Audit, its summary and follower table."""
 
     ws: Any
     owner: str
@@ -101,39 +98,39 @@ class Basis:
     window: Any
     options: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    source: Any = None  # the innercircle.results.audit.Audit itself
 
 
-def compute_basis(ws, me: str | None = None, *, as_of=None, window_days: int = 365,
+def compute_basis(source, me: str | None = None, *, as_of=None, window_days: int = 365,
                   values: str | None = None) -> Basis:
-    """The audit's summary and its follower table (with hollow columns when hollow detection works).
+    """The basis of every section: ``source`` is the command's Audit (or a workspace, audited here).
 
-    Both come from :mod:`innercircle.audit`; every section is then built from them, never by
-    running the audit again.
+    Every section reads it; nothing resolves the owner or the window again.
     """
-    from ..audit import audit_with_followers, resolve_owner
-    from ..metrics.engagement import resolve_window
+    from dataclasses import replace
 
-    owner = resolve_owner(ws, me).id
-    window = resolve_window(ws.con, as_of=as_of, window_days=window_days)
+    from ..results.audit import Audit, as_audit
+
+    a = as_audit(source, me, as_of=as_of, window_days=window_days, values=values)
     notes: list[str] = []
     try:
-        result, table = audit_with_followers(ws, me, as_of=as_of, window_days=window_days, values=values)
+        result, table = a.summary, a.followers
     except Exception as e:  # noqa: BLE001 - hollow detection may fail; the rest still stands
         notes.append(f"hollow detection not available: {_why(e)}")
-        result, table = audit_with_followers(ws, me, as_of=as_of, window_days=window_days, values=values,
-                                             hollow=False)
-    return Basis(ws, owner, result, table, window,
-                 dict(as_of=as_of, window_days=window_days, values=values), notes)
+        a = Audit(a.ws, a.owner, a.window, replace(a.options, hollow=False))
+        result, table = a.summary, a.followers
+    return Basis(a.ws, a.me, result, table, a.window,
+                 dict(as_of=a.window.as_of, window_days=a.window.days, values=a.options.values), notes, a)
 
 
-def build_report(ws, me: str | None = None, *, as_of=None, window_days: int = 365, values: str | None = None,
+def build_report(source, me: str | None = None, *, as_of=None, window_days: int = 365, values: str | None = None,
                  top: int = 25, progress: Callable[[int, int, str], None] | None = None,
                  basis: Basis | None = None) -> dict:
     """The whole report as one JSON-ready dict (keys: ``meta`` and every name of :data:`SECTIONS`)."""
     steps = [("audit", None)] + [(name, SECTION_BUILDERS[name]) for name in SECTIONS]
     tick = progress or (lambda done, total, label: None)
     tick(0, len(steps), "auditing")
-    basis = basis or compute_basis(ws, me, as_of=as_of, window_days=window_days, values=values)
+    basis = basis or compute_basis(source, me, as_of=as_of, window_days=window_days, values=values)
     report = {"meta": meta(basis)}
     for i, (name, builder) in enumerate(steps[1:], start=1):
         tick(i, len(steps), name)
@@ -243,7 +240,7 @@ def meta(b: Basis) -> dict:
     a = b.audit
     return {"owner": b.owner, "handle": a.get("handle"), "owner_source": a.get("me_source"),
             "as_of": a.get("as_of"), "window_days": a.get("window_days"),
-            "generated_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds"),
+            "generated_at": iso(datetime.now(timezone.utc)),
             "unknown_facts": list(a.get("unknown_facts") or []), "notes": list(b.notes)}
 
 
@@ -376,7 +373,7 @@ def hollow(b: Basis, *, examples: int = 10, **_) -> dict:
     n = len(t)
     return {"available": True, "hollow": int(len(flagged)), "followers": n,
             "hollow_share": round(len(flagged) / n, 4) if n else None,
-            "unknown": int((flags == "unknown").sum()), "by_kind": kinds}
+            "unknown": int(flags.isna().sum() + (flags == "unknown").sum()), "by_kind": kinds}
 
 
 def _round(v, digits: int = 3):
@@ -386,10 +383,9 @@ def _round(v, digits: int = 3):
 
 def reach(b: Basis, **_) -> dict:
     """The reach funnel (first degree → second degree → via working followers → groups) and naive sums."""
-    from ..graph.network import load_network
     from ..graph.reach import reach as reach_fn
 
-    net = load_network(b.ws, interactions=False, me=b.owner)
+    net = b.source.network
     working = b.table.loc[b.table["tier"].isin(WORKING_TIERS), "id"].tolist()
     r = {k: num(v) for k, v in reach_fn(net, b.owner, working=working).items()}
     naive = naive_sums(b)
@@ -437,8 +433,7 @@ def forecast(b: Basis, **_) -> dict:
     """The response forecast (expected responders and its 10th–90th percentile range)."""
     from .. import forecast as fc
 
-    tiers_known = b.table.set_index("id")["tier"]
-    out = fc.forecast(b.ws, b.owner, as_of=b.options.get("as_of"), tiers=tiers_known)
+    out = fc.forecast(b.ws, b.owner, as_of=b.window.as_of, window_days=b.window.days, tiers=b.source.tier_map)
     keep = ("expected_responders", "low", "high", "model", "basis", "distribution", "population", "requests",
             "periods", "responses", "by_tier", "notes")
     result = {k: _plain(out.get(k)) for k in keep if k in out}
@@ -460,11 +455,8 @@ def advice(b: Basis, *, limit: int = 25, **_) -> dict:
     """The advisor's lists: connect / review / decline (picky policy), nurture and prune, with reasons."""
     from ..advise import advise as advise_fn, context, nurture, prune
 
-    o = b.options
-    # the follower table the report already has: the audit does not run again
-    ctx = context(b.ws, b.owner, values=o.get("values"), as_of=o.get("as_of"),
-                  window_days=o.get("window_days") or 365, table=b.table,
-                  hollow=b.audit.get("hollow") is not None)
+    # the command's audit: the follower table and the Network are not loaded again
+    ctx = context(b.ws, audit=b.source)
     a = advise_fn(b.ws, b.owner, ctx=ctx)
     tables = {d: a.table[a.table["decision"] == d] for d in ("connect", "review", "decline")}
     tables["nurture"] = nurture(b.ws, b.owner, ctx=ctx)
@@ -514,9 +506,37 @@ def definitions(b: Basis | None = None, **_) -> dict:
     return {"available": True, "terms": [{"term": t, "definition": d} for t, d in DEFINITIONS]}
 
 
-SECTION_BUILDERS: dict[str, Callable[..., dict]] = {
-    "headline": headline, "tiers": tiers, "activity": activity, "care": care, "top": top, "hollow": hollow,
-    "reach": reach, "forecast": forecast, "advice": advice, "changes": changes, "definitions": definitions,
-}
+@dataclass(frozen=True)
+class Section:
+    """One report section: its builder (data only), its title, the name of its template macro in
+    ``templates/_sections.html`` (the same name), its chart (a function of :mod:`.charts` by name, or
+    None), and the dashboard pages that show it. This registry drives the HTML report, its table of
+    contents, the dashboard's pages and their navigation: a new section is one entry plus its code."""
 
-__all__ = ["Basis", "DEFINITIONS", "SECTIONS", "build_report", "compute_basis", "safe_url", "section"]
+    name: str
+    title: str
+    builder: Callable[..., dict]
+    nav: str
+    pages: tuple[str, ...]
+    chart: str | None = None
+
+
+SECTION_REGISTRY: tuple[Section, ...] = (
+    Section("headline", "Headline", headline, "headline", ("overview",)),
+    Section("tiers", "Tiers", tiers, "tiers", ("overview",), chart="tier_bars"),
+    Section("activity", "Actions by month", activity, "activity", ("overview",), chart="activity_months"),
+    Section("care", "Care given and received", care, "care", ("overview",), chart="care_scatter"),
+    Section("top", "The people who work for you", top, "top people", ("overview",)),
+    Section("hollow", "Hollow followers", hollow, "hollow", ("hollow",)),
+    Section("reach", "Reach", reach, "reach", ("reach",), chart="reach_funnel"),
+    Section("forecast", "Response forecast", forecast, "forecast", ("forecast",), chart="forecast_range"),
+    Section("advice", "Advice", advice, "advice", ("advice",)),
+    Section("changes", "Changes since the previous snapshot", changes, "changes", ("overview", "changes")),
+    Section("definitions", "Definitions", definitions, "definitions", ("overview", "definitions")),
+)
+#: Sections in the order the report shows them.
+SECTIONS = tuple(s.name for s in SECTION_REGISTRY)
+SECTION_BUILDERS: dict[str, Callable[..., dict]] = {s.name: s.builder for s in SECTION_REGISTRY}
+
+__all__ = ["Basis", "DEFINITIONS", "SECTIONS", "SECTION_REGISTRY", "Section", "build_report", "compute_basis",
+           "safe_url", "section"]

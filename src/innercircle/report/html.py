@@ -17,10 +17,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-#: Anchors of the report's table of contents.
-NAV = (("headline", "headline"), ("tiers", "tiers"), ("activity", "activity"), ("care", "care"),
-       ("top", "top people"), ("hollow", "hollow"), ("reach", "reach"), ("forecast", "forecast"),
-       ("advice", "advice"), ("changes", "changes"), ("definitions", "definitions"))
+
+def nav() -> tuple[tuple[str, str], ...]:
+    """Anchors of the report's table of contents, from the section registry."""
+    from .build import SECTION_REGISTRY
+
+    return tuple((s.name, s.nav) for s in SECTION_REGISTRY)
 
 
 def _missing(v) -> bool:
@@ -91,30 +93,51 @@ def report_csp(css: str) -> str:
 
 
 def charts_for(report: dict) -> dict[str, Markup]:
-    """The SVG charts of every section that has data."""
-    from . import charts
+    """The SVG charts of every section that has data (which chart: the section registry)."""
+    from .build import SECTION_REGISTRY
 
     out: dict[str, Markup] = {}
-    t = report.get("tiers") or {}
-    if t.get("available"):
-        n = t.get("followers") or 0
-        out["tiers"] = charts.bars([(r["tier"], r["followers"]) for r in t["tiers"]], colors=charts.TIER_COLORS,
-                                   label="followers per tier",
-                                   suffix=lambda name, v: fmt_pct(v / n) if n else "")
-    a = report.get("activity") or {}
-    if a.get("available"):
-        kinds = [k for k in a["kinds"] if k not in a.get("unknown_kinds", [])]
-        out["activity"] = charts.stacked_months(a["months"], kinds)
-    c = report.get("care") or {}
-    if c.get("available"):
-        out["care"] = charts.scatter(c["points"])
-    r = report.get("reach") or {}
-    if r.get("available"):
-        out["reach"] = charts.funnel(r["funnel"])
-    f = report.get("forecast") or {}
-    if f.get("available"):
-        out["forecast"] = charts.forecast_range(f.get("expected_responders"), f.get("low"), f.get("high"))
+    for sec in (s for s in SECTION_REGISTRY if s.chart):  # only these: a lazy report builds what is asked
+        data = report.get(sec.name) or {}
+        if data.get("available"):
+            out[sec.name] = CHARTS[sec.chart](data)
     return out
+
+
+def tier_bars(t: dict) -> Markup:
+    from . import charts
+
+    n = t.get("followers") or 0
+    return charts.bars([(r["tier"], r["followers"]) for r in t["tiers"]], colors=charts.TIER_COLORS,
+                       label="followers per tier", suffix=lambda name, v: fmt_pct(v / n) if n else "")
+
+
+def activity_months(a: dict) -> Markup:
+    from . import charts
+
+    return charts.stacked_months(a["months"], [k for k in a["kinds"] if k not in a.get("unknown_kinds", [])])
+
+
+def care_scatter(c: dict) -> Markup:
+    from . import charts
+
+    return charts.scatter(c["points"])
+
+
+def reach_funnel(r: dict) -> Markup:
+    from . import charts
+
+    return charts.funnel(r["funnel"])
+
+
+def forecast_range(f: dict) -> Markup:
+    from . import charts
+
+    return charts.forecast_range(f.get("expected_responders"), f.get("low"), f.get("high"))
+
+
+#: The chart functions a section of the registry may name.
+CHARTS = {f.__name__: f for f in (tier_bars, activity_months, care_scatter, reach_funnel, forecast_range)}
 
 
 def render_report(report: dict) -> str:
@@ -122,9 +145,11 @@ def render_report(report: dict) -> str:
     from .. import __version__
 
     css = stylesheet()
+    from .build import SECTION_REGISTRY
+
     return environment().get_template("report.html").render(
         report=report, meta=report["meta"], charts=charts_for(report), css=Markup(css), csp=report_csp(css),
-        nav=NAV, version=__version__)
+        nav=nav(), sections=SECTION_REGISTRY, version=__version__)
 
 
 def write_report(report: dict, path: str | Path) -> Path:

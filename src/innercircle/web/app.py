@@ -25,8 +25,16 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
-NAV = (("/", "overview"), ("/followers", "followers"), ("/hollow", "hollow"), ("/reach", "reach"),
-       ("/forecast", "forecast"), ("/advice", "advice"), ("/changes", "changes"), ("/definitions", "definitions"))
+
+def _nav() -> tuple[tuple[str, str], ...]:
+    """The dashboard's navigation: the overview, the followers list, then each page of the registry."""
+    from .dashboard import PAGES
+
+    return (("/", "overview"), ("/followers", "followers"),
+            *((f"/{name}", name) for name in PAGES if name != "overview"))
+
+
+NAV = _nav()
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 

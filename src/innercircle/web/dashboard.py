@@ -14,16 +14,20 @@ from urllib.parse import urlencode
 
 from ..report.build import WORKING_TIERS, LazyReport, compute_basis, num, person
 
+def _pages() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each page's title and the report sections it shows, in order: from the section registry."""
+    from ..report.build import SECTION_REGISTRY
+
+    pages: dict[str, tuple[str, tuple[str, ...]]] = {"overview": ("Overview", ())}
+    for sec in SECTION_REGISTRY:
+        for page in sec.pages:
+            title, names = pages.get(page, (sec.title, ()))
+            pages[page] = (title, names + (sec.name,))
+    return pages
+
+
 #: Pages besides followers and account, and the report sections each one shows.
-PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "overview": ("Overview", ("headline", "tiers", "activity", "care", "top", "changes", "definitions")),
-    "hollow": ("Hollow followers", ("hollow",)),
-    "reach": ("Reach", ("reach",)),
-    "forecast": ("Response forecast", ("forecast",)),
-    "advice": ("Advice", ("advice",)),
-    "changes": ("Changes since the previous snapshot", ("changes",)),
-    "definitions": ("Definitions", ("definitions",)),
-}
+PAGES: dict[str, tuple[str, tuple[str, ...]]] = _pages()
 TIER_FILTERS = ("working", "committed", "occasional", "attentive", "silent", "hollow", "unknown")
 PER_PAGE = (25, 50, 100, 200)
 MAX_PER_PAGE = 500
@@ -42,9 +46,13 @@ class Dashboard:
     True
     """
 
-    def __init__(self, ws, me: str | None = None, *, as_of=None, window_days: int = 365,
+    def __init__(self, source, me: str | None = None, *, as_of=None, window_days: int = 365,
                  values: str | None = None):
-        self.ws, self.me = ws, me
+        from ..results.audit import Audit
+
+        #: the command's Audit when it gave one; else the dashboard audits ``source`` (a workspace) itself
+        self.audit = source if isinstance(source, Audit) else None
+        self.ws, self.me = (source.ws, source.me) if self.audit is not None else (source, me)
         self.options = dict(as_of=as_of, window_days=window_days, values=values)
         self._lock = threading.Lock()
         self._cache_lock = threading.Lock()
@@ -70,7 +78,7 @@ class Dashboard:
                 tick = progress or (lambda done, total, label: None)
                 steps = 2  # the audit, the account-page index
                 tick(0, steps, "auditing")
-                basis = basis or compute_basis(self.ws, self.me, **self.options)
+                basis = basis or compute_basis(self.audit or self.ws, self.me, **self.options)
                 # sections are built when a page first asks for one, so the overview is up quickly
                 report = report or LazyReport(basis)
                 tick(steps - 1, steps, "indexing interactions for the account pages")
@@ -138,7 +146,8 @@ class Dashboard:
         """The dict of a section page (see :data:`PAGES`)."""
         title, sections = PAGES[name]
         report = self.load().report
-        return {"page": name, "title": title, "meta": report["meta"], **{s: report[s] for s in sections}}
+        return {"page": name, "title": title, "meta": report["meta"], "sections": list(sections),
+                **{s: report[s] for s in sections}}
 
     def followers(self, *, tier: str | None = None, segment: str | None = None, q: str | None = None,
                   page: int = 1, per_page: int = 50) -> dict:
