@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._common import common_options, echo_json, emit, frame_records, output_options, write_frame, write_jsonl
+from ._common import common_options, echo_json, emit, plural, frame_records, output_options, write_frame, write_jsonl
 from ._main import main
 from ._options import owner_options
 from ._session import load_audit, network
@@ -112,7 +112,7 @@ def _show_advice(result, table, limit: int) -> None:
     for rule, n in result.unknown_rules.items():
         values = "alignment_score" in _rule_fields(result, rule)
         hint = " (state your values: innercircle values TEXT)" if values else ""
-        click.echo(f"{n:,} candidates could not be judged on {rule}: its facts are unknown{hint}")
+        click.echo(f"{plural(n, 'candidate')} could not be judged on {rule}: its facts are unknown{hint}")
     click.echo("\nif you applied each policy to your followers:")
     s = result.summary
     for name in s:
@@ -197,7 +197,7 @@ def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json, as_jsonl=
     with network(ctx_obj) as ws:
         rows, missing = recommend_many(ws, owners, k=k)
     if missing:
-        ctx_obj.warn(f"{len(missing):,} of {len(owners):,} owners are not in the workspace and were skipped, "
+        ctx_obj.warn(f"{len(missing):,} of {plural(len(owners), 'owner')} not in the workspace, skipped, "
                      f"e.g. {missing[0]!r}")
     if as_jsonl and not csv_path:
         write_jsonl(rows)
@@ -208,7 +208,8 @@ def _recommend_many(ctx_obj, me_file: Path, k: int, csv_path, as_json, as_jsonl=
         return
     write_frame(rows, csv_path or "-")
     if csv_path and csv_path != "-":
-        ctx_obj.info(f"wrote {len(rows):,} recommendations for {len(owners) - len(missing):,} owners to {csv_path}")
+        ctx_obj.info(f"wrote {plural(len(rows), 'recommendations')} for {plural(len(owners) - len(missing), 'owner')} "
+                     f"to {csv_path}")
 
 
 @main.command("nurture")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..metrics.segments import SEGMENTS
-from ._common import choice_of, common_options, echo_json, emit, frame_records, output_options, write_frame
+from ._common import choice_of, common_options, echo_json, emit, frame_records, output_options, plural, write_frame
 from ._main import main
 from ._options import ME_HELP, audit_options, input_format, input_format_option
 from ._session import load_audit, network, open_for_read, open_for_write, progress_callback
@@ -152,7 +152,7 @@ def tag_cmd(ctx_obj, file, label, as_json):
 
     Example: innercircle tag customers.csv --as customer
     """
-    from ..tagging import read_list, tag_accounts
+    from ..store.tags import read_list, tag_accounts
 
     entries = read_list(file)
     with open_for_write(ctx_obj) as ws:
@@ -160,9 +160,10 @@ def tag_cmd(ctx_obj, file, label, as_json):
     if as_json:
         echo_json(result)
         return
-    click.echo(f"tagged {result['matched']:,} accounts as {result['tag']}")
+    click.echo(f"tagged {plural(result['matched'], 'account')} as {result['tag']}")
     if result["unmatched"]:
-        click.echo(f"{len(result['unmatched']):,} entries matched no account, e.g. {result['unmatched'][0]!r}")
+        n = len(result["unmatched"])
+        click.echo(f"{plural(n, 'entry', 'entries')} matched no account, e.g. {result['unmatched'][0]!r}")
 
 
 @main.command("values")

@@ -101,7 +101,7 @@ def _print_forecast(r: dict) -> None:
                          f"{bt['mean_absolute_error']:.1f}")
     wi = r.get("what_if")
     if wi:
-        lines.append(f"What if: {wi['followers']:,} followers, {wi['working_share']:.1%} working "
+        lines.append(f"What if: {plural(wi['followers'], 'follower')}, {wi['working_share']:.1%} working "
                      f"({wi['working_followers']:,} working x {wi['working_rate']:.3g} + {wi['other_followers']:,} "
                      f"others x {wi['other_rate']:.3g}) = {wi['expected_responders']:,.1f} responders "
                      f"(10%-90%: {wi['low']} to {wi['high']}; rates from {wi['rates_source']})")
@@ -144,10 +144,10 @@ def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario)
 
 def _print_simulation(r: dict) -> None:
     sc = r["scenarios"]
-    lines = [f"Spread simulation ({r['runs']:,} runs, seed {r['seed']})"]
+    lines = [f"Spread simulation ({plural(r['runs'], 'run')}, seed {r['seed']})"]
     if "real" in sc:
         a = sc["real"]
-        lines += [f"Your network ({a['followers']:,} followers):",
+        lines += [f"Your network ({plural(a['followers'], 'follower')}):",
                   f"  reach                {_range(a['reach'])}",
                   f"  beyond followers     {_range(a['beyond_followers'])}",
                   f"  accounts passing on  {_range(a['sharers'])}",
@@ -161,7 +161,7 @@ def _print_simulation(r: dict) -> None:
                       f"responders {_range(b['responders'], 1)}"]
     if "growth" in sc:
         g = sc["growth"]
-        lines.append(f"12 months of growth (today: {g['today']['followers']:,} followers, "
+        lines.append(f"12 months of growth (today: {plural(g['today']['followers'], 'follower')}, "
                      f"{g['today']['working_followers']:,} working):")
         for name in ("follow_back", "organic"):
             s = g[name]

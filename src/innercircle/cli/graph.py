@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._common import common_options, deprecated, echo_json, emit, output_options, write_frame
+from ._common import common_options, deprecated, echo_json, emit, output_options, plural, write_frame
 from ._main import main
 from ._options import owner_options
 from ._session import load_audit, network
@@ -54,12 +54,12 @@ def _print_reach(me: str, r: dict) -> None:
         f"Reach of {me} ({method})",
         f"  first degree: distinct followers           {_fmt(r['first_degree']):>14}",
         f"  second degree: followers of followers      {_fmt(r['second_degree']):>14}"
-        + (f"   ({known:,} of {r['first_degree']:,} followers have known followers)"
+        + (f"   ({known:,} of {plural(r['first_degree'], 'follower')} have known followers)"
            if r["first_degree"] and known is not None and known < r["first_degree"] else ""),
         f"  second degree via working followers        {_fmt(r['second_degree_via_working']):>14}",
         f"  groups: distinct members                   {_fmt(r['groups']):>14}",
         f"  groups: naive sum of member counts         {_fmt(r['groups_raw_sum']):>14}"
-        + (f"   ({r['groups_count']:,} groups)" if r.get("groups_count") else ""),
+        + (f"   ({plural(r['groups_count'], 'group')})" if r.get("groups_count") else ""),
     ]
     if r["second_degree"] is None and r["first_degree"]:
         lines.append("  (no follower's own followers are known: import their follow lists to count "
@@ -127,7 +127,7 @@ def _print_rank(df, corr: dict) -> None:
     from rich.table import Table
 
     console = Console()
-    t = Table(title=f"Top {len(df)} of {corr['accounts']:,} accounts by PageRank")
+    t = Table(title=f"Top {len(df)} of {plural(corr['accounts'], 'account')} by PageRank")
     for col in df.columns:
         t.add_column(col, justify="left" if col == "id" else "right", overflow="fold")
     for row in df.itertuples(index=False):

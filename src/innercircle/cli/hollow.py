@@ -132,7 +132,7 @@ def _screen(scored, summary: dict) -> None:
     if kinds:
         click.echo("  by kind: " + ", ".join(kinds))
     for b in summary.get("bursts") or []:
-        click.echo(f"  burst {b['burst']}: {b['size']:,} accounts created {b['created_from'][:10]} "
+        click.echo(f"  burst {b['burst']}: {plural(b['size'], 'account')} created {b['created_from'][:10]} "
                    f"to {b['created_to'][:10]}, followed from {str(b['start'])[:10]}")
     flagged = scored[scored["hollow"].fillna(False).astype(bool)]
     top = flagged.sort_values("hollow_risk", ascending=False).head(15)

@@ -46,7 +46,7 @@ def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
     """
     import pandas as pd
 
-    from .. import queries
+    from ..store import queries
 
     o = audit.options
     pairs = queries.working_pairs(audit.ws.con, audit.window, committed_days=o.committed_days,

@@ -56,7 +56,7 @@ def resolve_window(con, *, as_of=None, window_days: int = 365, interactions: str
     "now", so the same workspace gives the same answer on every run. Interactions after the as-of
     are left out and counted in ``future_left_out``.
     """
-    from .. import queries
+    from ..store import queries
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     if as_of is None:

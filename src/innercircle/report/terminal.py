@@ -82,6 +82,26 @@ def print_audit(result: dict, *, label: str | None = None) -> None:
         console.print(f"{result['future_interactions_left_out']:,} interactions dated in the future were left out")
 
 
+#: Roughly how wide each column of the followers table is on screen (header or value, plus padding).
+WIDTHS = {"handle": 26, "tier": 12, "engagement_score": 12, "last_active": 12, "shares": 8, "replies": 9,
+          "likes": 7, "care_balance": 9, "mentions": 10, "segment": 12, "alignment_score": 11}
+
+
+def fit_columns(cols: list[str], width: int) -> list[str]:
+    """The first columns of ``cols`` (most important first) that fit ``width`` characters, in order.
+
+    >>> fit_columns(["handle", "tier", "engagement_score", "segment"], 60)
+    ['handle', 'tier', 'engagement_score']
+    """
+    out, used = [], 0
+    for c in cols:
+        if used + WIDTHS.get(c, 10) > width and out:
+            break
+        out.append(c)
+        used += WIDTHS.get(c, 10)
+    return out
+
+
 def print_followers(table, *, limit: int = 30) -> None:
     """The top ``limit`` followers as a table."""
     from rich.markup import escape
@@ -89,8 +109,8 @@ def print_followers(table, *, limit: int = 30) -> None:
 
     console = _console()
     t = Table(show_edge=False)
-    cols = ["handle", "tier", "engagement_score", "shares", "replies", "mentions", "likes", "care_balance",
-            "segment", "alignment_score", "last_active"]
+    cols = fit_columns(["handle", "tier", "engagement_score", "last_active", "shares", "replies", "likes",
+                        "care_balance", "mentions", "segment", "alignment_score"], console.width)
     for c in cols:
         t.add_column(c.replace("_", " "), justify="left" if c in ("handle", "tier", "segment") else "right",
                      overflow="ellipsis", max_width=24 if c == "handle" else None)
@@ -105,4 +125,6 @@ def print_followers(table, *, limit: int = 30) -> None:
             values.append(escape(fmt(v.item() if hasattr(v, "item") else v)))
         t.add_row(*values)
     console.print(t)
-    console.print(f"{len(table):,} followers" + (f" (first {limit} shown)" if len(table) > limit else ""))
+    hidden = "" if console.width >= sum(WIDTHS.values()) else "; widen the terminal or use --csv for every column"
+    console.print(f"{len(table):,} follower{'' if len(table) == 1 else 's'}"
+                  + (f" (first {limit} shown)" if len(table) > limit else "") + hidden)

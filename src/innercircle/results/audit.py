@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .. import queries
+from ..store import queries
 from ..errors import UsageError
 from ..metrics.engagement import Window, concentration, finish_ledger, ledger, resolve_window
 from ..model import iso, unknown_kinds

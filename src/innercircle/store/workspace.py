@@ -21,9 +21,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, UsageError
-from .io.batch import OWNER_ALIAS, ImportBatch
-from .model import FREE_TEXT, KINDS, REQUIRED, TABLES
+from ..errors import InputError, UsageError
+from ..io.batch import OWNER_ALIAS, ImportBatch
+from ..model import FREE_TEXT, KINDS, REQUIRED, TABLES
 
 #: Tables whose rows belong to snapshots (accounts are merged instead).
 SNAPSHOT_TABLES = ("follows", "interactions", "posts", "groups", "memberships")

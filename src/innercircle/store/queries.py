@@ -111,7 +111,7 @@ def working_pairs(con, window, *, committed_days: int, recent_days: int = 90):
     whole network (``rank``'s working followers)."""
     from datetime import timedelta
 
-    from .model import ACTIVE_KINDS
+    from ..model import ACTIVE_KINDS
 
     active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
     return con.execute(f"""
