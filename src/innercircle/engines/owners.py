@@ -1,0 +1,398 @@
+"""Many owners in one pass: the ``audit --json`` counts of every owner in a list, on either engine.
+
+The tiers, window and as-of are those of :class:`innercircle.results.audit.Audit` (definitions in
+:mod:`innercircle.metrics.engagement`), written once here as SQL over the engine's relations:
+
+* **followers**: distinct accounts that follow the owner (the owner left out);
+* **toward the owner**: interactions in the window whose target is the owner or whose post is one
+  of the owner's posts, by anyone but the owner;
+* per follower: *committed* (active on ≥ ``committed_days`` distinct UTC days, one in the last
+  ``recent_days``), *occasional* (some active action), *attentive* (a like), else *silent*
+  (*unknown* where the sources cannot tell some kinds); a follower judged hollow is *hollow*;
+* **hollow**: the shipped profile model (``score_accounts``, applied in pandas batches) raised by the
+  owner's network signals exactly as ``hollow_followers`` does (follow-back farms, follower bursts,
+  inactivity) and vouched for by the follower's active days toward the owner.
+
+>>> import innercircle
+>>> from innercircle.engines.duckdb import DuckDBEngine
+>>> from innercircle.results.audit import Audit
+>>> ws = innercircle.open(":memory:")
+>>> _ = ws.import_batch(innercircle.sample.generate(followers=200))
+>>> a = Audit.load(ws)
+>>> row = audit_owners(DuckDBEngine(ws), [a.me], a.window).iloc[0]
+>>> int(row["working"]) == a.summary["working"], int(row["followers"]) == a.summary["followers"]
+(True, True)
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..model import unknown_kinds
+from ._sql import DAY_US, Bounds, day, dbl, kinds
+
+#: The output columns, in order: the contract of ``audit --owners``.
+COLUMNS = ("id", "followers", "working", "committed", "occasional", "attentive", "silent", "hollow",
+           "working_share", "handle", "following", "mutual", "followers_count_profile",
+           "following_count_profile", "unknown_tier", "hollow_share", "hollow_unknown", "concentration",
+           "concentration_share", "non_follower_working", "non_follower_actions", "accounts", "follows",
+           "interactions", "as_of", "window_days", "future_interactions_left_out", "me_source")
+
+_JUDGED = {"id": "string", "risk": "double", "fo": "double", "fg": "double", "created_us": "long"}
+_FLAGS = {"oid": "string", "id": "string", "hollow": "boolean"}
+
+
+def audit_owners(engine, owners: list[str], window, *, committed_days: int = 3, recent_days: int = 90,
+                 threshold: float | None = None, hollow: bool = True):
+    """One row per owner (:data:`COLUMNS`) under the audit's rules, ``window`` and as-of."""
+    import pyarrow as pa
+
+    b = Bounds.of(window, recent_days=recent_days)
+    engine.put("ic_owners", pa.table({"oid": pa.array([str(o) for o in owners], pa.string())}))
+    define_followers(engine)
+    define_toward(engine, b)
+    engine.define("ic_acts", acts_sql(b), keep=True)
+    quiet = "unknown" if unknown_kinds(engine.unknown) else "silent"
+    engine.define("ic_tiers", tiers_sql(committed_days, quiet), keep=True)
+    if hollow:
+        judge_hollow(engine, window, b, threshold=threshold)
+    else:
+        engine.define("ic_flags", "SELECT oid, id, CAST(NULL AS BOOLEAN) AS hollow FROM ic_own_followers")
+    counts = engine.arrow(summary_sql()).to_pandas()
+    return finish(counts, owners, engine, window)
+
+
+def define_followers(engine) -> None:
+    engine.define("ic_own_followers",
+                  "SELECT DISTINCT f.followee AS oid, f.follower AS id FROM ic_follows f "
+                  "JOIN ic_owners o ON f.followee = o.oid WHERE f.follower <> f.followee", keep=True)
+
+
+def define_toward(engine, b: Bounds) -> None:
+    """Interactions toward each owner in the window (target the owner, or a post of theirs)."""
+    engine.define("ic_toward", f"""
+        WITH op AS (SELECT DISTINCT p.id AS post, p.author AS oid FROM ic_posts p
+                    JOIN ic_owners o ON p.author = o.oid),
+        ev AS (
+            SELECT o.oid, i.actor, i.kind, i.t FROM ic_interactions i JOIN ic_owners o ON i.target = o.oid
+            UNION ALL
+            SELECT op.oid, i.actor, i.kind, i.t FROM ic_interactions i JOIN op ON i.post = op.post
+            WHERE i.target IS NULL OR i.target <> op.oid)
+        SELECT oid, actor, kind, t FROM ev WHERE actor <> oid AND t > {b.start} AND t <= {b.as_of}""", keep=True)
+
+
+def acts_sql(b: Bounds) -> str:
+    act = kinds()
+    return f"""
+        SELECT oid, actor AS id,
+               count(CASE WHEN kind IN {act} THEN 1 END) AS active_actions,
+               count(DISTINCT CASE WHEN kind IN {act} THEN {day('t')} END) AS active_days,
+               count(CASE WHEN kind IN {act} AND t > {b.recent} THEN 1 END) AS recent_active,
+               count(CASE WHEN kind = 'like' THEN 1 END) AS likes
+        FROM ic_toward GROUP BY oid, actor"""
+
+
+def tiers_sql(committed_days: int, quiet: str) -> str:
+    return f"""
+        SELECT f.oid, f.id, coalesce(a.active_actions, 0) AS active_actions,
+               CASE WHEN coalesce(a.active_days, 0) >= {int(committed_days)} AND coalesce(a.recent_active, 0) > 0
+                    THEN 'committed'
+                    WHEN coalesce(a.active_actions, 0) > 0 THEN 'occasional'
+                    WHEN coalesce(a.likes, 0) > 0 THEN 'attentive'
+                    ELSE '{quiet}' END AS tier
+        FROM ic_own_followers f LEFT JOIN ic_acts a ON a.oid = f.oid AND a.id = f.id"""
+
+
+# -- hollow followers ----------------------------------------------------------------------------
+
+
+def judge_hollow(engine, window, b: Bounds, *, threshold: float | None) -> None:
+    """Relation ``ic_flags`` (oid, id, hollow): each follower's hollow flag toward each owner."""
+    engine.map_pandas("ic_judged", "SELECT a.* FROM ic_accounts a WHERE a.id IN (SELECT id FROM ic_own_followers)",
+                      functools.partial(profile_risk, as_of=window.as_of, threshold=threshold), _JUDGED)
+    engine.define("ic_signals", signals_sql(b), keep=True)
+    engine.group_pandas("ic_flags", "SELECT * FROM ic_signals", "oid",
+                        functools.partial(hollow_flags, as_of_us=b.as_of, threshold=_threshold(threshold)),
+                        _FLAGS)
+
+
+def _threshold(threshold: float | None) -> float:
+    from ..graph.rank import _default_threshold
+
+    return float(threshold) if threshold is not None else _default_threshold()
+
+
+def profile_risk(df, *, as_of, threshold: float | None):
+    """Per account: the shipped model's risk from the profile alone, and the cleaned counts and
+    creation time the network signals read."""
+    import pandas as pd
+
+    from ..metrics.hollow import score_accounts
+
+    kw = {} if threshold is None else {"threshold": threshold}
+    out = pd.DataFrame({"id": df["id"].astype(str)})
+    out["risk"] = score_accounts(df, as_of=as_of, **kw)["hollow_risk"].to_numpy(dtype="float64") if len(df) else []
+    out["fo"] = _count(df.get("followers_count"), "followers_count")
+    out["fg"] = _count(df.get("following_count"), "following_count")
+    out["created_us"] = _created_us(df, as_of)
+    return out
+
+
+def _count(values, name: str) -> np.ndarray:
+    """A profile count as the scorer trusts it: NaN when unreadable, negative or absurd."""
+    import pandas as pd
+
+    from ..metrics.hollow_features import ABSURD
+
+    if values is None:
+        return np.nan
+    x = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy(copy=True)
+    x[(x < 0) | (x > ABSURD[name])] = np.nan
+    return np.floor(x)
+
+
+def _naive(values):
+    import pandas as pd
+
+    ts = pd.to_datetime(pd.Series(values), errors="coerce", utc=True)
+    return ts.dt.tz_localize(None).astype("datetime64[us]")
+
+
+def _created_us(df, as_of):
+    """Creation time (µs) as the scorer trusts it: unknown when after the observation or before 1995."""
+    import pandas as pd
+
+    if "created_at" not in df or not len(df):
+        return pd.array([None] * len(df), dtype="Int64")
+    created = _naive(df["created_at"])
+    obs = _naive(df["observed_at"]) if "observed_at" in df else pd.Series(pd.NaT, index=df.index)
+    obs = obs.fillna(pd.Timestamp(as_of)).astype("datetime64[us]")
+    bad = (created > obs + pd.Timedelta(days=1)) | (created < pd.Timestamp("1995-01-01"))
+    created = created.mask(bad.fillna(False))
+    return pd.array((created - pd.Timestamp(0)) // pd.Timedelta(microseconds=1), dtype="Int64")
+
+
+def signals_sql(b: Bounds) -> str:
+    """Per (owner, follower): what the network signals read (follow-back minutes, mutual follows
+    among the owner's followers, last activity, active days toward the owner, follow time)."""
+    act = kinds()
+    return f"""
+        WITH back AS (
+            SELECT a.followee AS oid, a.follower AS id,
+                   min({_secs('a.since_us')} - {_secs('b.since_us')}) / {dbl(60)} AS back_minutes
+            FROM ic_follows a JOIN ic_owners o ON a.followee = o.oid
+            JOIN ic_follows b ON b.follower = a.followee AND b.followee = a.follower
+            WHERE a.since_us IS NOT NULL AND b.since_us IS NOT NULL AND a.since_us >= b.since_us
+            GROUP BY a.followee, a.follower),
+        mutual AS (
+            SELECT fx.oid, x.follower AS id, count(*) AS mutual_followers
+            FROM ic_follows x JOIN ic_follows y ON y.follower = x.followee AND y.followee = x.follower
+            JOIN ic_own_followers fx ON fx.id = x.follower
+            JOIN ic_own_followers fy ON fy.id = x.followee AND fy.oid = fx.oid
+            GROUP BY fx.oid, x.follower),
+        seen AS (
+            SELECT id, max(t) AS last_t FROM (
+                SELECT author AS id, t FROM ic_posts WHERE t IS NOT NULL
+                UNION ALL SELECT actor AS id, t FROM ic_interactions WHERE t IS NOT NULL) s
+            WHERE id IN (SELECT id FROM ic_own_followers) GROUP BY id),
+        hdays AS (
+            SELECT o.oid, i.actor AS id, count(DISTINCT {day('i.t')}) AS hdays
+            FROM ic_interactions i JOIN ic_owners o ON i.target = o.oid
+            WHERE i.kind IN {act} AND i.t > {b.year} AND i.t <= {b.as_of}
+            GROUP BY o.oid, i.actor),
+        since AS (
+            SELECT f.followee AS oid, f.follower AS id, min(f.since_us) AS since_us
+            FROM ic_follows f JOIN ic_owners o ON f.followee = o.oid GROUP BY f.followee, f.follower)
+        SELECT f.oid, f.id, j.risk, j.fo, j.fg, j.created_us, since.since_us, back.back_minutes,
+               coalesce(mutual.mutual_followers, 0) AS mutual_followers, seen.last_t,
+               coalesce(hdays.hdays, 0) AS hdays
+        FROM ic_own_followers f JOIN ic_judged j ON j.id = f.id
+        LEFT JOIN back ON back.oid = f.oid AND back.id = f.id
+        LEFT JOIN mutual ON mutual.oid = f.oid AND mutual.id = f.id
+        LEFT JOIN seen ON seen.id = f.id
+        LEFT JOIN hdays ON hdays.oid = f.oid AND hdays.id = f.id
+        LEFT JOIN since ON since.oid = f.oid AND since.id = f.id"""
+
+
+def _secs(col: str) -> str:
+    return f"CAST(floor({col} / {dbl(1e6)}) AS BIGINT)"
+
+
+def hollow_flags(g, *, as_of_us: int, threshold: float):
+    """One owner's followers: the profile risk raised by the network signals and vouched for by
+    active days, rounded as shown (4 decimals), flagged at ``threshold`` (NA when unknown)."""
+    import pandas as pd
+
+    from ..metrics import hollow as h
+
+    g = g.sort_values("id", kind="stable").reset_index(drop=True)
+    risk = g["risk"].to_numpy(dtype="float64")
+    signal = np.zeros(len(g))
+    fo, fg = g["fo"].to_numpy(dtype="float64"), g["fg"].to_numpy(dtype="float64")
+    back = pd.to_numeric(g["back_minutes"]).to_numpy(dtype="float64")
+    fast = ~np.isnan(back) & (back <= 10)
+    signal[h._farmlike(fo, fg, h.FARM_MIN, h.FARM_BAND) & (fast | (g["mutual_followers"].to_numpy() >= 5))] = 0.9
+    signal[burst_members(g) & (signal < 0.9)] = 0.9
+    last = pd.to_numeric(g["last_t"]).to_numpy(dtype="float64")
+    signal[(last < as_of_us - h.INACTIVE_DAYS * DAY_US) & (signal < 0.6)] = 0.6
+    take = (signal > 0) & (signal > np.nan_to_num(risk, nan=-1.0))
+    risk = np.where(take, signal, risk)
+    days = g["hdays"].to_numpy(dtype="float64")
+    some = (days > 0) & ~np.isnan(risk)
+    capped = some & (days >= h.ENGAGED_DAYS) & (risk >= threshold)
+    risk[some] = risk[some] * 0.8
+    risk[capped] = np.minimum(risk[capped], max(threshold - 0.01, 0.0))
+    risk = np.round(risk, 4)
+    flag = pd.array(np.where(np.isnan(risk), None, risk >= threshold), dtype="boolean")
+    return pd.DataFrame({"oid": g["oid"].astype(str), "id": g["id"].astype(str), "hollow": flag})
+
+
+def burst_members(g) -> np.ndarray:
+    """Which of one owner's followers (rows of ``g``, sorted by id) belong to a follower burst:
+    many accounts created within days of each other that followed soon after (``follower_bursts``)."""
+    from ..metrics import hollow as h
+
+    out = np.zeros(len(g), dtype=bool)
+    created = g["created_us"].to_numpy(dtype="float64", na_value=np.nan)
+    known = np.flatnonzero(~np.isnan(created))
+    if len(known) < h.BURST_MIN_SIZE:
+        return out
+    day_ = np.floor(created[known] / 1e6) / 86400.0
+    since = g["since_us"].to_numpy(dtype="float64", na_value=np.nan)[known]
+    order = np.argsort(day_, kind="stable")
+    rows, day_, since, cre = known[order], day_[order], since[order], created[known][order]
+    w = h.BURST_WINDOW_DAYS
+    span = max(day_[-1] - day_[0], 365.0)
+    hi = np.searchsorted(day_, day_ + w, side="left")
+    count = hi - np.arange(len(day_))
+    near = np.searchsorted(day_, day_ + w + 182, side="left") - np.searchsorted(day_, day_ - 182, side="left") - count
+    expected = np.maximum(len(day_) * w / span, near * w / 364.0)
+    hot = (count >= h.BURST_MIN_SIZE) & (count >= h.BURST_FACTOR * expected)
+    cover = np.zeros(len(day_) + 1, dtype=int)
+    np.add.at(cover, np.flatnonzero(hot), 1)
+    np.add.at(cover, hi[hot], -1)
+    member = np.cumsum(cover[:-1]) > 0
+    lag = (since - cre) / DAY_US
+    member &= ~(~np.isnan(lag) & (lag > h.BURST_FOLLOW_WITHIN_DAYS))
+    idx = np.flatnonzero(member)
+    for grp in np.split(idx, np.flatnonzero(np.diff(day_[idx]) > w) + 1) if len(idx) else []:
+        if len(grp) >= h.BURST_MIN_SIZE:
+            out[rows[grp]] = True
+    return out
+
+
+# -- the summary ---------------------------------------------------------------------------------
+
+
+def summary_sql() -> str:
+    act_tiers = ", ".join(f"count(CASE WHEN tier = '{t}' THEN 1 END) AS {t}"
+                          for t in ("committed", "occasional", "attentive", "silent"))
+    return f"""
+        WITH ft AS (
+            SELECT t.oid, t.active_actions,
+                   CASE WHEN coalesce(fl.hollow, false) THEN 'hollow' ELSE t.tier END AS tier, fl.hollow
+            FROM ic_tiers t LEFT JOIN ic_flags fl ON fl.oid = t.oid AND fl.id = t.id),
+        per AS (
+            SELECT oid, count(*) AS followers, {act_tiers},
+                   count(CASE WHEN tier = 'unknown' THEN 1 END) AS unknown_tier,
+                   count(CASE WHEN hollow THEN 1 END) AS hollow,
+                   count(hollow) AS judged
+            FROM ft GROUP BY oid),
+        conc AS (
+            SELECT oid, count(CASE WHEN cum < {dbl(0.8)} * total - {dbl(1e-9)} THEN 1 END) + 1 AS concentration
+            FROM (SELECT oid, active_actions,
+                         sum(active_actions) OVER (PARTITION BY oid ORDER BY active_actions DESC
+                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+                         sum(active_actions) OVER (PARTITION BY oid) AS total
+                  FROM ic_tiers WHERE active_actions > 0) c GROUP BY oid),
+        others AS (
+            SELECT a.oid, count(CASE WHEN a.active_actions > 0 THEN 1 END) AS non_follower_working,
+                   sum(a.active_actions) AS non_follower_actions
+            FROM ic_acts a LEFT JOIN ic_own_followers f ON f.oid = a.oid AND f.id = a.id
+            WHERE f.id IS NULL GROUP BY a.oid),
+        fing AS (
+            SELECT f.follower AS oid, count(DISTINCT f.followee) AS following
+            FROM ic_follows f JOIN ic_owners o ON f.follower = o.oid WHERE f.followee <> f.follower
+            GROUP BY f.follower),
+        mut AS (
+            SELECT a.followee AS oid, count(DISTINCT a.follower) AS mutual
+            FROM ic_follows a JOIN ic_owners o ON a.followee = o.oid
+            JOIN ic_follows b ON b.follower = a.followee AND b.followee = a.follower GROUP BY a.followee)
+        SELECT o.oid AS id, per.followers, per.committed, per.occasional, per.attentive, per.silent,
+               per.unknown_tier, per.hollow, per.judged, conc.concentration,
+               others.non_follower_working, others.non_follower_actions, fing.following, mut.mutual,
+               acc.handle, acc.followers_count AS followers_count_profile,
+               acc.following_count AS following_count_profile
+        FROM ic_owners o LEFT JOIN per ON per.oid = o.oid LEFT JOIN conc ON conc.oid = o.oid
+        LEFT JOIN others ON others.oid = o.oid LEFT JOIN fing ON fing.oid = o.oid
+        LEFT JOIN mut ON mut.oid = o.oid LEFT JOIN ic_accounts acc ON acc.id = o.oid"""
+
+
+def finish(counts, owners: list[str], engine, window):
+    """The per-owner counts in the audit's vocabulary: unknown is null, never 0."""
+    import pandas as pd
+
+    from ..model import iso
+
+    df = counts.set_index("id").reindex([str(o) for o in owners]).reset_index()
+    ints = ["followers", "committed", "occasional", "attentive", "silent", "unknown_tier", "hollow", "judged",
+            "concentration", "non_follower_working", "non_follower_actions", "following", "mutual"]
+    for c in ints:
+        df[c] = pd.array(pd.to_numeric(df[c]).fillna(0).astype("int64"), dtype="Int64")
+    rows = [_row(r, engine.unknown) for r in df.to_dict(orient="records")]
+    out = pd.DataFrame(rows)
+    sizes = table_sizes(engine)
+    for k, v in sizes.items():
+        out[k] = v
+    out["as_of"] = iso(window.as_of)
+    out["window_days"] = window.days
+    out["future_interactions_left_out"] = window.future_left_out
+    out["me_source"] = "--owners"
+    for c in ("followers", "working", "committed", "occasional", "attentive", "silent", "hollow", "following",
+              "mutual", "followers_count_profile", "following_count_profile", "unknown_tier", "hollow_unknown",
+              "concentration", "non_follower_working", "non_follower_actions", "future_interactions_left_out"):
+        out[c] = pd.array(out[c].to_numpy(dtype=object), dtype="Int64")
+    return out[list(COLUMNS)]
+
+
+def _row(r: dict, unknown: frozenset) -> dict:
+    """One owner's summary with the audit's null rules (see ``results.audit._summary``)."""
+    n = int(r["followers"])
+    followers_known = "followers" not in unknown
+    tiers_known = followers_known and ("interactions" not in unknown or n == 0)
+    tiers = {t: int(r[t]) if tiers_known else None for t in ("committed", "occasional", "attentive", "silent")}
+    working = int(r["committed"]) + int(r["occasional"])
+    judged = int(r["judged"])
+    conc = int(r["concentration"]) if tiers_known else None
+    return {
+        "id": r["id"], "followers": n if followers_known else None,
+        "working": working if tiers_known else None, **tiers,
+        "hollow": int(r["hollow"]) if judged else None,
+        "working_share": round(working / n, 4) if tiers_known and n else None,
+        "handle": r["handle"], "following": int(r["following"]) if "following" not in unknown else None,
+        "mutual": int(r["mutual"]) if followers_known and "following" not in unknown else None,
+        "followers_count_profile": _int(r["followers_count_profile"]),
+        "following_count_profile": _int(r["following_count_profile"]),
+        "unknown_tier": int(r["unknown_tier"]),
+        "hollow_share": round(int(r["hollow"]) / n, 4) if judged and followers_known and n else None,
+        "hollow_unknown": (n - judged) if judged else (n or None),
+        "concentration": conc,
+        "concentration_share": round(conc / n, 4) if conc is not None and n else None,
+        "non_follower_working": int(r["non_follower_working"]) if tiers_known else None,
+        "non_follower_actions": int(r["non_follower_actions"]) if tiers_known else None,
+    }
+
+
+def _int(v):
+    import pandas as pd
+
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def table_sizes(engine) -> dict:
+    """Rows of accounts, follows and interactions (as ``audit --json`` reports them)."""
+    t = engine.arrow("SELECT (SELECT count(*) FROM ic_accounts) AS accounts, (SELECT count(*) FROM ic_follows) "
+                     "AS follows, (SELECT count(*) FROM ic_interactions) AS interactions").to_pylist()[0]
+    return {k: int(v) for k, v in t.items()}
