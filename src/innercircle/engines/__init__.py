@@ -26,8 +26,12 @@ class Engine(Protocol):
     name: str
     unknown: frozenset
 
-    def define(self, name: str, sql: str, *, keep: bool = False) -> None:
-        """Name the result of ``sql`` (``keep``: compute it once and hold it, for reuse)."""
+    def define(self, name: str, sql: str, *, keep: bool | str = False) -> None:
+        """Name the result of ``sql``; ``keep``: compute it once and hold it for reuse; ``"cut"``:
+        compute it now and forget how (so that an iteration's input does not carry every earlier one)."""
+
+    def drop(self, name: str) -> None:
+        """Forget relation ``name`` and what it holds."""
 
     def arrow(self, sql: str):
         """The result of ``sql`` as a pyarrow Table on this machine (small results only)."""

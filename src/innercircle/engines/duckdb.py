@@ -35,11 +35,14 @@ class DuckDBEngine:
     def __repr__(self) -> str:
         return "<DuckDBEngine>"
 
-    def define(self, name: str, sql: str, *, keep: bool = False) -> None:
+    def define(self, name: str, sql: str, *, keep: bool | str = False) -> None:
         kind = "TABLE" if keep else "VIEW"
         self._drop(name)
         self.con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
         self._defined.append((kind, name))
+
+    def drop(self, name: str) -> None:
+        self._drop(name)
 
     def _drop(self, name: str) -> None:
         for kind, n in [d for d in self._defined if d[1] == name]:

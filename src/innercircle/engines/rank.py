@@ -1,0 +1,186 @@
+"""``rank`` on either engine: followers, working followers, shares, mentions, replies and PageRank
+of every account, with the definitions of :func:`innercircle.graph.rank.rank_table`.
+
+* ``followers``: in-degree of the follow graph;
+* ``working_followers``: followers who acted for the account in the window (committed or
+  occasional, :func:`innercircle.store.queries.working_pairs`), less those judged hollow from their
+  profile and vouched for by their active days toward the account; for the owner, the audit's own
+  ``working`` (:mod:`.owners`);
+* ``shares``, ``mentions``, ``replies``: such interactions received from others;
+* ``pagerank``: power iteration of the PageRank equation of :func:`innercircle.graph.pagerank.pagerank`
+  (damping 0.85, dangling mass spread uniformly, uniform teleport), as joins and group-bys, until the
+  L1 change is below ``tol`` (1e-10).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ._sql import Bounds, day, dbl, kinds, text
+
+#: The columns of the result, as ``rank --csv`` writes them.
+COLUMNS = ("id", "followers", "working_followers", "shares", "mentions", "replies", "pagerank")
+_PAIR_FLAGS = {"id": "string", "follower": "string", "hollow": "boolean"}
+
+
+def rank_relation(engine, window, *, owner: str | None, committed_days: int = 3, recent_days: int = 90,
+                  threshold: float | None = None, hollow: bool = True, damping: float = 0.85,
+                  tol: float = 1e-10, max_iter: int = 1000) -> str:
+    """Define relation ``ic_rank`` (:data:`COLUMNS`, sorted by PageRank) and return its SQL."""
+    b = Bounds.of(window, recent_days=recent_days)
+    working_pairs(engine, b, owner=owner)
+    pair_hollow(engine, window, threshold=threshold, hollow=hollow)
+    own = owner_working(engine, window, owner, committed_days=committed_days, recent_days=recent_days,
+                        threshold=threshold, hollow=hollow)
+    pagerank(engine, damping=damping, tol=tol, max_iter=max_iter)
+    engine.define("ic_rank", assemble_sql(engine.unknown, owner, own), keep=True)
+    return "SELECT * FROM ic_rank ORDER BY pagerank DESC, id"
+
+
+def rank_frame(engine, window, **kw):
+    """:func:`rank_relation` collected as a pandas frame in the dtypes of ``rank_table``."""
+    import pandas as pd
+
+    df = engine.arrow(rank_relation(engine, window, **kw)).to_pandas()
+    for c in COLUMNS[1:-1]:
+        df[c] = pd.array(df[c].to_numpy(dtype=object), dtype="Int64")
+    df["id"] = df["id"].astype(object)
+    return df[list(COLUMNS)].reset_index(drop=True)
+
+
+def working_pairs(engine, b: Bounds, *, owner: str | None) -> None:
+    """``ic_pairs``: (account, follower) pairs where the follower acted for the account in the window."""
+    act = kinds()
+    not_owner = f"WHERE pairs.id <> {text(owner)}" if owner is not None else ""
+    engine.define("ic_pairs", f"""
+        WITH act AS (SELECT actor, target, post, t FROM ic_interactions
+                     WHERE kind IN {act} AND t > {b.start} AND t <= {b.as_of}),
+        toward AS (
+            SELECT actor, target AS oid, t FROM act WHERE target IS NOT NULL
+            UNION ALL SELECT a.actor, p.author AS oid, a.t FROM act a JOIN ic_posts p ON a.post = p.id
+            WHERE p.author IS NOT NULL),
+        pairs AS (
+            SELECT oid AS id, actor AS follower, count(DISTINCT {day('t')}) AS days
+            FROM toward WHERE actor <> oid GROUP BY oid, actor)
+        SELECT pairs.id, pairs.follower, pairs.days FROM pairs
+        JOIN ic_follows f ON f.follower = pairs.follower AND f.followee = pairs.id {not_owner}""", keep=True)
+
+
+def pair_hollow(engine, window, *, threshold: float | None, hollow: bool) -> None:
+    """``ic_pair_flags``: whether each pair's follower is judged hollow toward that account."""
+    from .owners import _JUDGED, _threshold, profile_risk
+
+    if not hollow:
+        engine.define("ic_pair_flags", "SELECT id, follower, false AS hollow FROM ic_pairs")
+        return
+    engine.map_pandas("ic_pair_judged", "SELECT a.* FROM ic_accounts a WHERE a.id IN (SELECT follower FROM ic_pairs)",
+                      functools.partial(profile_risk, as_of=window.as_of, threshold=threshold), _JUDGED)
+    engine.map_pandas("ic_pair_flags", "SELECT p.id, p.follower, p.days, j.risk FROM ic_pairs p "
+                      "LEFT JOIN ic_pair_judged j ON j.id = p.follower",
+                      functools.partial(vouched, threshold=_threshold(threshold)), _PAIR_FLAGS)
+
+
+def vouched(df, *, threshold: float):
+    """Hollow toward the account: the profile risk, capped below the threshold for a follower active
+    on enough days and reduced by a fifth otherwise (``graph.rank._hollow_pairs``)."""
+    import pandas as pd
+
+    from ..metrics.hollow import ENGAGED_DAYS
+
+    risk = pd.to_numeric(df["risk"]).to_numpy(dtype="float64")
+    days = df["days"].to_numpy(dtype="float64")
+    v = np.where(days >= ENGAGED_DAYS, np.minimum(risk, threshold - 0.01), risk * 0.8)
+    flag = np.nan_to_num(np.round(v, 4), nan=-1.0) >= threshold
+    return pd.DataFrame({"id": df["id"].astype(str), "follower": df["follower"].astype(str), "hollow": flag})
+
+
+def owner_working(engine, window, owner: str | None, **kw):
+    """The owner's working followers, exactly as ``audit`` counts them (None when unknown)."""
+    import pandas as pd
+
+    from .owners import audit_owners
+
+    if owner is None:
+        return None
+    value = audit_owners(engine, [owner], window, **kw)["working"].iloc[0]
+    return None if pd.isna(value) else int(value)
+
+
+# -- PageRank ------------------------------------------------------------------------------------
+
+
+def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000) -> int:
+    """``ic_pagerank`` (id, pagerank) by power iteration over the follows; returns the iterations."""
+    engine.define("pr_edges", "SELECT DISTINCT follower AS src, followee AS dst FROM ic_follows", keep=True)
+    engine.define("pr_0", "SELECT a.id, coalesce(o.out, 0) AS out, CAST(1.0 AS DOUBLE) / n.n AS r "
+                  "FROM ic_accounts a LEFT JOIN (SELECT src, count(*) AS out FROM pr_edges GROUP BY src) o "
+                  "ON o.src = a.id CROSS JOIN (SELECT count(*) AS n FROM ic_accounts WHERE id IS NOT NULL) n "
+                  "WHERE a.id IS NOT NULL", keep="cut")
+    stats = _stats(engine, "pr_0")
+    k = 0
+    while k < max_iter:
+        k += 1
+        base = (damping * stats["dangling"] + (1.0 - damping)) / stats["n"]
+        engine.define(f"pr_{k}", _step_sql(f"pr_{k - 1}", damping, base), keep="cut" if k % 10 == 0 else True)
+        stats = _stats(engine, f"pr_{k}")
+        engine.drop(f"pr_{k - 1}")
+        if stats["diff"] < tol:
+            break
+    engine.define("ic_pagerank", f"SELECT id, r / {dbl(stats['total'])} AS pagerank FROM pr_{k}", keep=True)
+    engine.drop(f"pr_{k}")
+    return k
+
+
+def _step_sql(prev: str, damping: float, base: float) -> str:
+    """One power step: r'(v) = d Σ_{w→v} r(w)/out(w) + (d·dangling + 1 − d)/n."""
+    return f"""
+        WITH c AS (SELECT e.dst AS id, sum(r.r / r.out) AS s FROM pr_edges e JOIN {prev} r ON e.src = r.id
+                   GROUP BY e.dst)
+        SELECT r.id, r.out, {dbl(damping)} * coalesce(c.s, {dbl(0)}) + {dbl(base)} AS r, r.r AS old
+        FROM {prev} r LEFT JOIN c ON c.id = r.id"""
+
+
+def _stats(engine, name: str) -> dict:
+    old = "old" if name != "pr_0" else "r"
+    row = engine.arrow(f"SELECT count(*) AS n, sum(r) AS total, sum(abs(r - {old})) AS diff, "
+                       f"sum(CASE WHEN out = 0 THEN r ELSE {dbl(0)} END) AS dangling FROM {name}").to_pylist()[0]
+    return {k: (float(v) if v is not None else 0.0) for k, v in row.items()}
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+_UNKNOWN_FOR_OWNER = {"followers": "followers", "shares": "shares_received", "mentions": "mentions_received",
+                      "replies": "replies_received"}
+
+
+def assemble_sql(unknown: frozenset, owner: str | None, own_working: int | None) -> str:
+    """One row per account; unknown measures null (all interaction counts when no source has
+    interactions; the owner's where no current source can tell them)."""
+    no_acts = "interactions" in unknown
+
+    def measure(col: str, expr: str) -> str:
+        if no_acts and col != "followers":
+            return f"CAST(NULL AS BIGINT) AS {col}"
+        if owner is not None and (_UNKNOWN_FOR_OWNER.get(col) in unknown
+                                  or (col == "working_followers" and own_working is None)):
+            return f"CASE WHEN a.id = {text(owner)} THEN CAST(NULL AS BIGINT) ELSE {expr} END AS {col}"
+        return f"{expr} AS {col}"
+
+    wf = "coalesce(w.working_followers, 0)"
+    if owner is not None and own_working is not None:
+        wf = f"CASE WHEN a.id = {text(owner)} THEN CAST({int(own_working)} AS BIGINT) ELSE {wf} END"
+    cols = [measure("followers", "coalesce(d.followers, 0)"), measure("working_followers", wf),
+            *(measure(c, f"coalesce(rc.{c}, 0)") for c in ("shares", "mentions", "replies"))]
+    return f"""
+        WITH d AS (SELECT followee AS id, count(*) AS followers FROM ic_follows GROUP BY followee),
+        rc AS (SELECT target AS id, count(CASE WHEN kind = 'share' THEN 1 END) AS shares,
+                      count(CASE WHEN kind = 'mention' THEN 1 END) AS mentions,
+                      count(CASE WHEN kind = 'reply' THEN 1 END) AS replies
+               FROM ic_interactions WHERE actor <> target AND target IS NOT NULL GROUP BY target),
+        w AS (SELECT id, count(*) AS working_followers FROM ic_pair_flags WHERE NOT hollow GROUP BY id)
+        SELECT a.id, {', '.join(cols)}, pr.pagerank
+        FROM ic_accounts a LEFT JOIN d ON d.id = a.id LEFT JOIN rc ON rc.id = a.id
+        LEFT JOIN w ON w.id = a.id LEFT JOIN ic_pagerank pr ON pr.id = a.id
+        WHERE a.id IS NOT NULL"""
