@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ._common import common_options, deprecated, echo_json, emit, output_options, plural, write_frame
+from ._engine import engine_options, engine_run, uses_engine, write_parquet
 from ._main import main
 from ._options import owner_options
 from ._session import load_audit, network
@@ -78,7 +79,9 @@ def _print_reach(me: str, r: dict) -> None:
 @click.option("--top-fraction", "top_fraction", default=0.01, show_default=True,
               type=click.FloatRange(0, 1, min_open=True),
               help="The share of top accounts for the top correlations (Cha et al. use 1%), when --top is not given.")
-def rank_command(ctx_obj, me, as_of, window_days, csv_path, as_json, as_jsonl, limit, top, top_fraction):
+@engine_options
+def rank_command(ctx_obj, me, as_of, window_days, csv_path, as_json, as_jsonl, limit, top, top_fraction, engine,
+                 engine_source, spark_master, parquet_path):
     """Rank every account: followers, working followers, shares, mentions, replies, PageRank.
 
     followers = in-degree; working_followers = what 'audit --me ACCOUNT' calls working: followers
@@ -88,19 +91,41 @@ def rank_command(ctx_obj, me, as_of, window_days, csv_path, as_json, as_jsonl, l
     correlations between the measures, overall and among the top 1% by each (Cha et al. 2010,
     the million follower fallacy).
 
+    With --engine spark the same table is computed on Spark (equal counts, PageRank equal within
+    1e-6 of its maximum), from the workspace or from --source; --parquet DIR writes it without
+    collecting it on this machine.
+
     Example: innercircle rank --csv ranking.csv
     """
     from ..graph.rank import rank_correlations, rank_table, records
 
     fraction, k = _top(top, top_fraction, ctx_obj)
-    with network(ctx_obj) as ws:
-        a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
-        df = rank_table(a)
+    if uses_engine(engine, engine_source, parquet_path):
+        df = _rank_on_engine(ctx_obj, engine, engine_source, spark_master, parquet_path, me, as_of, window_days,
+                             collect=bool(csv_path or as_json or as_jsonl or not parquet_path))
+        if df is None:
+            return
+    else:
+        with network(ctx_obj) as ws:
+            a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
+            df = rank_table(a)
     corr = rank_correlations(df, top=fraction, k=k)
     shown = df if limit is None else df.head(limit)
     emit(ctx_obj, df, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, label="accounts",
          payload=lambda: {"accounts_total": len(df), "correlations": corr, "accounts": records(shown)},
          show=lambda: _print_rank(df.head(20 if limit is None else limit), corr))
+
+
+def _rank_on_engine(ctx_obj, engine, source, master, parquet_path, me, as_of, window_days, *, collect: bool):
+    """The rank table computed by ``engine`` (None when it only went to Parquet)."""
+    from ..engines.rank import frame_of, rank_relation
+
+    with engine_run(ctx_obj, engine=engine, source=source, master=master, me=me, as_of=as_of,
+                    window_days=window_days) as run:
+        sql = rank_relation(run.engine, run.window, owner=run.owner)
+        if parquet_path:
+            write_parquet(ctx_obj, run, sql, parquet_path, "ranking")
+        return frame_of(run.engine, sql) if collect else None
 
 
 def _top(top, fraction: float, ctx_obj):

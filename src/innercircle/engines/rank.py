@@ -41,9 +41,14 @@ def rank_relation(engine, window, *, owner: str | None, committed_days: int = 3,
 
 def rank_frame(engine, window, **kw):
     """:func:`rank_relation` collected as a pandas frame in the dtypes of ``rank_table``."""
+    return frame_of(engine, rank_relation(engine, window, **kw))
+
+
+def frame_of(engine, sql: str):
+    """The rank relation collected as a pandas frame in the dtypes of ``rank_table``."""
     import pandas as pd
 
-    df = engine.arrow(rank_relation(engine, window, **kw)).to_pandas()
+    df = engine.arrow(sql).to_pandas()
     for c in COLUMNS[1:-1]:
         df[c] = pd.array(df[c].to_numpy(dtype=object), dtype="Int64")
     df["id"] = df["id"].astype(object)
@@ -111,42 +116,52 @@ def owner_working(engine, window, owner: str | None, **kw):
 # -- PageRank ------------------------------------------------------------------------------------
 
 
-def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000) -> int:
-    """``ic_pagerank`` (id, pagerank) by power iteration over the follows; returns the iterations."""
+def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000, chunk: int = 10) -> int:
+    """``ic_pagerank`` (id, pagerank) from the follows; returns the number of steps taken.
+
+    With dangling mass spread uniformly and uniform teleport, PageRank is x / Σx where
+    x = 1 + d·Pᵀx (Del Corso, Gullì & Romani 2005; the linear form ``graph.pagerank`` solves): each
+    step is one join and one group-by and needs no global sum, so ``chunk`` steps run as one query.
+    Stops when the L1 change of x / Σx over one step is below ``tol``, as the power method does.
+    """
     engine.define("pr_edges", "SELECT DISTINCT follower AS src, followee AS dst FROM ic_follows", keep=True)
-    engine.define("pr_0", "SELECT a.id, coalesce(o.out, 0) AS out, CAST(1.0 AS DOUBLE) / n.n AS r "
-                  "FROM ic_accounts a LEFT JOIN (SELECT src, count(*) AS out FROM pr_edges GROUP BY src) o "
-                  "ON o.src = a.id CROSS JOIN (SELECT count(*) AS n FROM ic_accounts WHERE id IS NOT NULL) n "
-                  "WHERE a.id IS NOT NULL", keep="cut")
-    stats = _stats(engine, "pr_0")
-    k = 0
-    while k < max_iter:
-        k += 1
-        base = (damping * stats["dangling"] + (1.0 - damping)) / stats["n"]
-        engine.define(f"pr_{k}", _step_sql(f"pr_{k - 1}", damping, base), keep="cut" if k % 10 == 0 else True)
-        stats = _stats(engine, f"pr_{k}")
-        engine.drop(f"pr_{k - 1}")
-        if stats["diff"] < tol:
-            break
-    engine.define("ic_pagerank", f"SELECT id, r / {dbl(stats['total'])} AS pagerank FROM pr_{k}", keep=True)
-    engine.drop(f"pr_{k}")
+    engine.define("pr_nodes", "SELECT a.id, coalesce(o.out, 0) AS out FROM ic_accounts a "
+                  "LEFT JOIN (SELECT src, count(*) AS out FROM pr_edges GROUP BY src) o ON o.src = a.id "
+                  "WHERE a.id IS NOT NULL", keep=True)
+    engine.define("pr_x0", f"SELECT id, out, {dbl(1)} AS x FROM pr_nodes", keep="cut")
+    prev, k, diff = "pr_x0", 0, float("inf")
+    while k < max_iter and not diff < tol:
+        steps = max(1, min(chunk, max_iter - k) - 1)
+        engine.define(f"pr_y{k}", _steps_sql(prev, steps, damping), keep="cut")
+        engine.define(f"pr_z{k}", _steps_sql(f"pr_y{k}", 1, damping), keep="cut")
+        diff = _change(engine, f"pr_y{k}", f"pr_z{k}")
+        for name in (prev, f"pr_y{k}"):
+            engine.drop(name)
+        prev, k = f"pr_z{k}", k + steps + 1
+    engine.define("ic_pagerank", f"SELECT id, x / (SELECT sum(x) FROM {prev}) AS pagerank FROM {prev}", keep=True)
+    engine.arrow("SELECT count(*) AS n FROM ic_pagerank")
+    engine.drop(prev)
     return k
 
 
-def _step_sql(prev: str, damping: float, base: float) -> str:
-    """One power step: r'(v) = d Σ_{w→v} r(w)/out(w) + (d·dangling + 1 − d)/n."""
-    return f"""
-        WITH c AS (SELECT e.dst AS id, sum(r.r / r.out) AS s FROM pr_edges e JOIN {prev} r ON e.src = r.id
-                   GROUP BY e.dst)
-        SELECT r.id, r.out, {dbl(damping)} * coalesce(c.s, {dbl(0)}) + {dbl(base)} AS r, r.r AS old
-        FROM {prev} r LEFT JOIN c ON c.id = r.id"""
+def _steps_sql(prev: str, steps: int, damping: float) -> str:
+    """``steps`` Jacobi steps x'(v) = 1 + d Σ_{w→v} x(w)/out(w), chained as CTEs."""
+    ctes, src = [], prev
+    for i in range(steps):
+        ctes.append(f"""s{i} AS (
+            SELECT n.id, n.out, {dbl(1)} + {dbl(damping)} * coalesce(c.s, {dbl(0)}) AS x FROM pr_nodes n
+            LEFT JOIN (SELECT e.dst AS id, sum(p.x / p.out) AS s FROM pr_edges e JOIN {src} p ON e.src = p.id
+                       GROUP BY e.dst) c ON c.id = n.id)""")
+        src = f"s{i}"
+    return "WITH " + ",\n".join(ctes) + f" SELECT id, out, x FROM {src}"
 
 
-def _stats(engine, name: str) -> dict:
-    old = "old" if name != "pr_0" else "r"
-    row = engine.arrow(f"SELECT count(*) AS n, sum(r) AS total, sum(abs(r - {old})) AS diff, "
-                       f"sum(CASE WHEN out = 0 THEN r ELSE {dbl(0)} END) AS dangling FROM {name}").to_pylist()[0]
-    return {k: (float(v) if v is not None else 0.0) for k, v in row.items()}
+def _change(engine, a: str, b: str) -> float:
+    """L1 distance between the normalised vectors of relations ``a`` and ``b``."""
+    row = engine.arrow(f"SELECT sum(abs(y.x / t.sa - z.x / t.sb)) AS d FROM {a} y JOIN {b} z ON y.id = z.id "
+                       f"CROSS JOIN (SELECT (SELECT sum(x) FROM {a}) AS sa, (SELECT sum(x) FROM {b}) AS sb) t"
+                       ).to_pylist()[0]["d"]
+    return float(row) if row is not None else 0.0
 
 
 # -- the table -----------------------------------------------------------------------------------
