@@ -8,6 +8,7 @@ import click
 
 from ..metrics.segments import SEGMENTS
 from ._common import choice_of, common_options, echo_json, emit, frame_records, output_options, plural, write_frame
+from ._engine import engine_options, engine_run
 from ._main import main
 from ._options import ME_HELP, audit_options, input_format, input_format_option
 from ._session import load_audit, network, open_for_read, open_for_write, progress_callback
@@ -47,17 +48,29 @@ def _options(as_of, window_days, half_life_days, committed_days, values):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--csv", "csv_path", default=None, metavar="FILE",
               help="Write the summary as a one-row CSV to FILE ('-' for stdout).")
+@click.option("--owners", "owners_path", default=None, metavar="FILE",
+              help="Audit many owners in one pass: one id, handle or profile URL per line, or a CSV with an "
+                   "id column; one row per owner.")
+@engine_options
 def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed_days, values, fmt, old_format,
-              as_json, csv_path):
+              as_json, csv_path, owners_path, engine, engine_source, spark_master, parquet_path):
     """Followers versus the people who work for you: tiers, care both ways, concentration.
 
     With SOURCE, it is imported first exactly as 'innercircle import' would (into --workspace,
     or a temporary workspace). With no SOURCE and no workspace, it audits the built-in sample
     network.
 
+    With --owners FILE, every owner in the file is audited in one pass (the same tiers, window and
+    as-of as --me), on DuckDB or, with --engine spark, on Spark: one row per owner with followers,
+    working, committed, occasional, attentive, silent, hollow, working_share and the other counts.
+
     Example: innercircle audit --json --workspace acme.duckdb
     """
     fmt = input_format(fmt, old_format, ctx_obj)
+    if owners_path is not None:
+        _audit_owners(ctx_obj, owners_path, engine, engine_source or source, spark_master, parquet_path, csv_path,
+                      as_json, as_of=as_of, window_days=window_days, committed_days=committed_days)
+        return
     with network(ctx_obj, source, me=me, fmt=fmt) as ws, ctx_obj.progress() as bar:
         a = load_audit(ctx_obj, ws, me=me if source is None else None, progress=progress_callback(bar),
                        **_options(as_of, window_days, half_life_days, committed_days, values))
@@ -75,6 +88,28 @@ def audit_cmd(ctx_obj, source, me, as_of, window_days, half_life_days, committed
     from ..report.terminal import print_audit
 
     print_audit(result, label="the built-in sample network" if ctx_obj.on_sample else None)
+
+
+def _audit_owners(ctx_obj, owners_path, engine, source, master, parquet_path, csv_path, as_json, *, as_of,
+                  window_days, committed_days):
+    """audit --owners: one row per owner, on the chosen engine."""
+    from ..engines.inputs import match_owners, read_owner_list
+    from ..engines.owners import audit_owners
+
+    entries = read_owner_list(owners_path)
+    with engine_run(ctx_obj, engine=engine, source=source, master=master, as_of=as_of, window_days=window_days,
+                    need_owner=False) as run:
+        owners = match_owners(run.engine, entries)
+        table = audit_owners(run.engine, owners, run.window, committed_days=committed_days)
+    if parquet_path:
+        from pathlib import Path
+
+        Path(parquet_path).mkdir(parents=True, exist_ok=True)
+        table.to_parquet(Path(parquet_path) / "part-0.parquet", index=False)
+        ctx_obj.info(f"wrote {plural(len(table), 'owner')} to {parquet_path} (Parquet)")
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, label="owner",
+         payload=lambda: {"owners": frame_records(table)},
+         show=(lambda: write_frame(table, "-")) if not parquet_path else None)
 
 
 @main.command("followers", epilog=definitions_text())

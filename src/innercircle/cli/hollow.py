@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ._common import common_options, emit, frame_records, output_options, plural
+from ._engine import engine_options
 from ._main import main
 from ._options import input_format, input_format_option, owner_options
 from ._session import load_audit, network
@@ -65,8 +66,9 @@ def read_accounts(path: Path):
 @click.option("--method", default="model", show_default=True, type=click.Choice(METHODS),
               help="The trained model (with network signals) or one transparent rule set.")
 @input_format_option
+@engine_options
 def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_jsonl, threshold, method, fmt,
-               old_format):
+               old_format, engine, engine_source, spark_master, parquet_path):
     """Hollow followers: fake, automated, mass-follower, follow-back-farm and inactive accounts.
 
     With no SOURCE: the workspace owner's followers, judged from their profiles and the network
@@ -79,6 +81,9 @@ def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_js
     Each account gets hollow_risk (0-1), hollow (true, false, or empty/null when too little is
     known), hollow_kind and readable reasons. Nothing is blocked or unfollowed.
 
+    With --engine spark, an accounts table (SOURCE, or --source at any Hadoop URI) is scored on
+    Spark in batches with the same model; --parquet DIR writes the result without collecting it.
+
     Example: innercircle hollow followers.csv --csv hollow.csv
     """
     from ..metrics.hollow import follower_bursts, hollow_followers, score_accounts
@@ -87,7 +92,22 @@ def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_js
     fmt = input_format(fmt, old_format, ctx_obj)
     kw = {} if threshold is None else {"threshold": threshold}
     bursts = None
-    if source is not None and accounts_table(Path(source)):
+    table_path = engine_source or (str(source) if source is not None and accounts_table(Path(source)) else None)
+    if engine == "spark" or engine_source is not None:
+        if table_path is None:
+            raise UsageError("--engine spark scores an accounts table", field="SOURCE",
+                             hint="give a CSV or Parquet accounts table as SOURCE or --source")
+        from ..engines.hollow import score_on_spark
+
+        want = bool(csv_path or as_json or as_jsonl or not parquet_path)
+        out = score_on_spark(table_path, method=method, as_of=as_of, threshold=threshold, master=spark_master,
+                             parquet=parquet_path, collect=want)
+        if parquet_path:
+            ctx_obj.info(f"wrote the scored accounts to {parquet_path} (Parquet)")
+        if out is None:
+            return
+        scored = present_hollow(out)
+    elif source is not None and accounts_table(Path(source)):
         scored = present_hollow(score_accounts(read_accounts(Path(source)), method=method, as_of=as_of, **kw))
     else:
         with network(ctx_obj, source, me=me, fmt=fmt) as ws:
