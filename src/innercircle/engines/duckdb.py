@@ -50,7 +50,9 @@ class DuckDBEngine:
             self._defined.remove((kind, n))
 
     def arrow(self, sql: str):
-        return self.con.execute(sql).fetch_arrow_table()
+        from ..graph.network import _arrow
+
+        return _arrow(self.con, sql)
 
     def put(self, name: str, table) -> None:
         self._drop(name)

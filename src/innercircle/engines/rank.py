@@ -15,6 +15,7 @@ of every account, with the definitions of :func:`innercircle.graph.rank.rank_tab
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -116,13 +117,15 @@ def owner_working(engine, window, owner: str | None, **kw):
 # -- PageRank ------------------------------------------------------------------------------------
 
 
-def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000, chunk: int = 10) -> int:
+def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000, chunk: int = 30) -> int:
     """``ic_pagerank`` (id, pagerank) from the follows; returns the number of steps taken.
 
     With dangling mass spread uniformly and uniform teleport, PageRank is x / Σx where
     x = 1 + d·Pᵀx (Del Corso, Gullì & Romani 2005; the linear form ``graph.pagerank`` solves): each
     step is one join and one group-by and needs no global sum, so ``chunk`` steps run as one query.
-    Stops when the L1 change of x / Σx over one step is below ``tol``, as the power method does.
+    Stops when the L1 change of x / Σx over one step is below ``tol``, as the power method does;
+    the change shrinks by at least ``d`` a step, so each query runs the steps that the last change
+    says are still needed (at most ``chunk``).
     """
     engine.define("pr_edges", "SELECT DISTINCT follower AS src, followee AS dst FROM ic_follows", keep=True)
     engine.define("pr_nodes", "SELECT a.id, coalesce(o.out, 0) AS out FROM ic_accounts a "
@@ -131,7 +134,8 @@ def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int
     engine.define("pr_x0", f"SELECT id, out, {dbl(1)} AS x FROM pr_nodes", keep="cut")
     prev, k, diff = "pr_x0", 0, float("inf")
     while k < max_iter and not diff < tol:
-        steps = max(1, min(chunk, max_iter - k) - 1)
+        need = 10 if diff == float("inf") else math.ceil(math.log(tol / diff) / math.log(damping)) + 1
+        steps = max(1, min(chunk, need, max_iter - k) - 1)
         engine.define(f"pr_y{k}", _steps_sql(prev, steps, damping), keep="cut")
         engine.define(f"pr_z{k}", _steps_sql(f"pr_y{k}", 1, damping), keep="cut")
         diff = _change(engine, f"pr_y{k}", f"pr_z{k}")

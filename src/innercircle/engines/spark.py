@@ -51,6 +51,9 @@ def session(master: str | None = None):
 
         # local workers run this interpreter, which has innercircle and its dependencies
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if master.startswith("local"):
+        # 200 shuffle partitions (Spark's default, sized for clusters) is mostly scheduling on one machine
+        builder = builder.config("spark.sql.shuffle.partitions", str(max(4, 2 * (os.cpu_count() or 2))))
     spark = (builder.master(master).config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
