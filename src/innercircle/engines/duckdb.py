@@ -22,6 +22,7 @@ class DuckDBEngine:
     """Runs the shared logic on a workspace's DuckDB connection (its own cursor; temp views only)."""
 
     name = "duckdb"
+    steps_per_query = 2  # PageRank steps chained in one query (DuckDB plans long join chains slowly)
 
     def __init__(self, ws):
         self.ws = ws

@@ -117,7 +117,8 @@ def owner_working(engine, window, owner: str | None, **kw):
 # -- PageRank ------------------------------------------------------------------------------------
 
 
-def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000, chunk: int = 30) -> int:
+def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 1000,
+             chunk: int | None = None) -> int:
     """``ic_pagerank`` (id, pagerank) from the follows; returns the number of steps taken.
 
     With dangling mass spread uniformly and uniform teleport, PageRank is x / Σx where
@@ -125,8 +126,10 @@ def pagerank(engine, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int
     step is one join and one group-by and needs no global sum, so ``chunk`` steps run as one query.
     Stops when the L1 change of x / Σx over one step is below ``tol``, as the power method does;
     the change shrinks by at least ``d`` a step, so each query runs the steps that the last change
-    says are still needed (at most ``chunk``).
+    says are still needed (at most ``chunk``, by default the engine's ``steps_per_query``: Spark
+    pays per query, DuckDB's join planner per join).
     """
+    chunk = chunk or getattr(engine, "steps_per_query", 1)
     engine.define("pr_edges", "SELECT DISTINCT follower AS src, followee AS dst FROM ic_follows", keep=True)
     engine.define("pr_nodes", "SELECT a.id, coalesce(o.out, 0) AS out FROM ic_accounts a "
                   "LEFT JOIN (SELECT src, count(*) AS out FROM pr_edges GROUP BY src) o ON o.src = a.id "

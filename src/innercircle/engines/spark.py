@@ -64,6 +64,7 @@ class SparkEngine:
     """Runs the shared logic on Spark; relations are temp views of the session."""
 
     name = "spark"
+    steps_per_query = 30  # PageRank steps chained in one query: each query costs scheduling, not each step
 
     def __init__(self, spark, tables: dict, unknown: frozenset, tmp=None):
         self.spark, self.unknown, self._tmp = spark, frozenset(unknown), tmp
