@@ -99,8 +99,8 @@ def main() -> None:
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="innercircle-bench-") as tmp:
         net = build(Path(tmp), args.follows)
-        print(f"network: {HIGGS_ACCOUNTS:,} accounts, {args.follows:,} generated follows, "
-              f"563,069 Higgs interactions; {args.owners:,} owners")
+        print(f"network: Higgs' id space ({HIGGS_ACCOUNTS:,} ids), {args.follows:,} generated follows, "
+              f"563,069 Higgs interactions; {args.owners:,} owners (accounts: the import line above)")
         for engine in args.engines.split(","):
             code = RUN.format(bench=str(Path(__file__).parent), ws=str(Path(tmp) / "ws.duckdb"), src=str(net),
                               owners=args.owners, engine=engine)

@@ -63,10 +63,27 @@ def open_engine(name: str, *, ws=None, source: str | None = None, master: str | 
             raise UsageError("the duckdb engine reads a workspace", field="--engine")
         return DuckDBEngine(ws)
     if name == "spark":
+        _check_spark()
         from .spark import SparkEngine
 
         return SparkEngine.open(ws=ws, source=source, master=master)
     raise UsageError(f"unknown engine {name!r}", field="--engine", hint=f"choose one of: {', '.join(ENGINES)}")
+
+
+def _check_spark() -> None:
+    """A usage error that says what to install when pyspark or Java is missing."""
+    import importlib.util
+    import os
+    import shutil
+
+    from ..errors import UsageError
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise UsageError("--engine spark needs pyspark", field="--engine",
+                         hint='pip install "innercircle[spark]"')
+    if not os.environ.get("SPARK_REMOTE") and not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise UsageError("--engine spark needs Java 17 (no java on PATH, no JAVA_HOME)", field="--engine",
+                         hint="install openjdk-17-jre-headless, or set $SPARK_REMOTE to use Spark Connect")
 
 
 __all__ = ["ENGINES", "Engine", "open_engine"]
