@@ -15,15 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from ._sql import text, us
-
-_NO_TIME = None
-
+from ._sql import us
 
 def resolve_window_on(engine, *, as_of=None, window_days: int = 365):
     """The :class:`~innercircle.metrics.engagement.Window` of a source read by ``engine``."""
-    from datetime import timedelta
-
     from ..metrics.engagement import Window, parse_as_of
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)

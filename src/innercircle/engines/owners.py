@@ -233,7 +233,7 @@ def hollow_flags(g, *, as_of_us: int, threshold: float):
     fo, fg = g["fo"].to_numpy(dtype="float64"), g["fg"].to_numpy(dtype="float64")
     back = pd.to_numeric(g["back_minutes"]).to_numpy(dtype="float64")
     fast = ~np.isnan(back) & (back <= 10)
-    signal[h._farmlike(fo, fg, h.FARM_MIN, h.FARM_BAND) & (fast | (g["mutual_followers"].to_numpy() >= 5))] = 0.9
+    signal[_farmlike(fo, fg, h.FARM_MIN, h.FARM_BAND) & (fast | (g["mutual_followers"].to_numpy() >= 5))] = 0.9
     signal[burst_members(g) & (signal < 0.9)] = 0.9
     last = pd.to_numeric(g["last_t"]).to_numpy(dtype="float64")
     signal[(last < as_of_us - h.INACTIVE_DAYS * DAY_US) & (signal < 0.6)] = 0.6
@@ -247,6 +247,14 @@ def hollow_flags(g, *, as_of_us: int, threshold: float):
     risk = np.round(risk, 4)
     flag = pd.array(np.where(np.isnan(risk), None, risk >= threshold), dtype="boolean")
     return pd.DataFrame({"oid": g["oid"].astype(str), "id": g["id"].astype(str), "hollow": flag})
+
+
+def _farmlike(fo: np.ndarray, fg: np.ndarray, low: float, band: float) -> np.ndarray:
+    """Following and followers both at least ``low`` and within a factor ``band`` of each other
+    (the follow-back pattern of ``metrics.hollow``)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        near = np.abs(np.log(np.maximum(fg, 1) / np.maximum(fo, 1))) <= np.log(band)
+    return (fo >= low) & (fg >= low) & near
 
 
 def burst_members(g) -> np.ndarray:

@@ -64,10 +64,13 @@ class SparkEngine:
     """Runs the shared logic on Spark; relations are temp views of the session."""
 
     name = "spark"
-    steps_per_query = 30  # PageRank steps chained in one query: each query costs scheduling, not each step
+    steps_per_query = 10  # PageRank steps chained in one query: fewer checkpoints and driver round trips
 
     def __init__(self, spark, tables: dict, unknown: frozenset, tmp=None):
         self.spark, self.unknown, self._tmp = spark, frozenset(unknown), tmp
+        # inferring filters from constraints grows with the square of a plan's depth: PageRank's
+        # chained steps ran the optimizer out of memory with it on
+        spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
         self._views: list[str] = []
         self._frames: dict = {}
         for name, df in tables.items():
@@ -309,7 +312,7 @@ def _accounts_sql(tables: dict, col) -> str:
     from datetime import datetime, timezone
 
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
-    named = [f"SELECT follower AS id FROM ic_follows", "SELECT followee FROM ic_follows",
+    named = ["SELECT follower AS id FROM ic_follows", "SELECT followee FROM ic_follows",
              "SELECT actor FROM ic_interactions", "SELECT target FROM ic_interactions",
              "SELECT author FROM ic_posts WHERE author IS NOT NULL"]
     if "memberships" in tables:
