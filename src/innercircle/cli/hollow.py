@@ -92,12 +92,17 @@ def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_js
     fmt = input_format(fmt, old_format, ctx_obj)
     kw = {} if threshold is None else {"threshold": threshold}
     bursts = None
+    if engine_source is not None and engine == "duckdb":
+        source = Path(engine_source)  # on this machine --source is SOURCE
     table_path = engine_source or (str(source) if source is not None and accounts_table(Path(source)) else None)
-    if engine == "spark" or engine_source is not None:
+    if engine == "spark":
         if table_path is None:
             raise UsageError("--engine spark scores an accounts table", field="SOURCE",
                              hint="give a CSV or Parquet accounts table as SOURCE or --source")
+        from ..engines import _check_spark
         from ..engines.hollow import score_on_spark
+
+        _check_spark()
 
         want = bool(csv_path or as_json or as_jsonl or not parquet_path)
         out = score_on_spark(table_path, method=method, as_of=as_of, threshold=threshold, master=spark_master,
@@ -118,6 +123,10 @@ def hollow_cmd(ctx_obj, source, me, as_of, window_days, csv_path, as_json, as_js
             else:
                 scored = present_hollow(hollow_followers(ws, a.me, method=method, as_of=a.window.as_of, **kw))
             bursts = follower_bursts(ws, a.me)
+    if parquet_path and engine != "spark":
+        Path(parquet_path).mkdir(parents=True, exist_ok=True)
+        scored.to_parquet(Path(parquet_path) / "part-0.parquet", index=False)
+        ctx_obj.info(f"wrote the scored accounts to {parquet_path} (Parquet)")
     summary = hollow_summary(scored, bursts, method=method, threshold=threshold)
     emit(ctx_obj, scored, csv_path=csv_path, as_json=as_json, as_jsonl=as_jsonl, label="accounts",
          payload=lambda: {"accounts": frame_records(scored), "summary": summary},
