@@ -19,16 +19,13 @@ _UNKNOWN_FOR_OWNER = {"followers": "followers", "shares": "shares_received",
 
 
 def received_counts(ws) -> "pandas.DataFrame":  # noqa: F821
-    """Per target account: shares, mentions, replies received from other accounts (DuckDB aggregation;
-    one row of the interactions table = one event)."""
-    q = """SELECT target AS id,
-                   count(*) FILTER (WHERE kind = 'share') AS shares,
-                   count(*) FILTER (WHERE kind = 'mention') AS mentions,
-                   count(*) FILTER (WHERE kind = 'reply') AS replies
-            FROM interactions WHERE actor <> target AND target IS NOT NULL GROUP BY target"""
+    """Per target account: shares, mentions, replies received from other accounts (one row of the
+    interactions table = one event)."""
+    from ..store import queries
+
     cur = ws.con.cursor()
     try:
-        return cur.sql(q).df()
+        return queries.received_counts(cur)
     finally:
         cur.close()
 
@@ -63,10 +60,10 @@ def _hollow_pairs(audit, pairs) -> np.ndarray:
     if not len(pairs) or not audit.options.hollow:
         return np.zeros(len(pairs), dtype=bool)
     from ..metrics.hollow import ENGAGED_DAYS, score_accounts
+    from ..store import queries
 
     ids = pairs["follower"].drop_duplicates()
-    acc = audit.ws.con.execute("SELECT * FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                               [ids.tolist()]).df()
+    acc = queries.accounts_of(audit.ws.con, ids.tolist())
     kw = {} if audit.options.hollow_threshold is None else {"threshold": audit.options.hollow_threshold}
     scored = score_accounts(acc, as_of=audit.window.as_of, **kw) if len(acc) else None
     if scored is None:

@@ -131,3 +131,180 @@ def working_pairs(con, window, *, committed_days: int, recent_days: int = 90):
         FROM pairs SEMI JOIN follows f ON f.follower = pairs.follower AND f.followee = pairs.id
         """, {"start": window.start, "as_of": window.as_of, "recent": window.as_of - timedelta(days=recent_days),
               "days": int(committed_days)}).df()
+
+
+# -- the report and the dashboard ------------------------------------------------------------------
+
+
+def actions_by_month(con, me: str, window) -> list[tuple]:
+    """(month 'YYYY-MM', kind, count) of interactions toward ``me`` or ``me``'s posts in the window."""
+    return con.execute(
+        "SELECT strftime(date_trunc('month', \"at\"), '%Y-%m') AS month, kind, count(*) AS n "
+        "FROM interactions WHERE actor <> $me AND \"at\" > $start AND \"at\" <= $as_of "
+        "AND (target = $me OR post IN (SELECT id FROM posts WHERE author = $me)) GROUP BY ALL ORDER BY 1",
+        {"me": me, "start": window.start, "as_of": window.as_of}).fetchall()
+
+
+def column_of(con, ids: list[str], column: str) -> dict:
+    """id -> one accounts column (``url``, ``handle``, ...) for a few accounts."""
+    from ..model import TABLES
+
+    if column not in TABLES["accounts"]:
+        raise ValueError(f"no accounts column {column!r}")
+    rows = con.execute(f'SELECT id, "{column}" FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))',
+                       [list(ids)]).fetchall()
+    return dict(rows)
+
+
+def naive_reach(con, me: str) -> dict:
+    """What adding audiences up claims: follow edges into ``me``'s followers, the sum of their profile
+    follower counts (and how many profiles have one), and ``me``'s own profile count."""
+    graph = con.execute(
+        "SELECT count(*) FROM follows f JOIN (SELECT DISTINCT follower FROM follows WHERE followee = $me) m "
+        "ON f.followee = m.follower WHERE f.follower <> $me", {"me": me}).fetchone()[0]
+    total, known = con.execute(
+        "SELECT sum(a.followers_count), count(a.followers_count) FROM accounts a JOIN "
+        "(SELECT DISTINCT follower FROM follows WHERE followee = $me) m ON a.id = m.follower", {"me": me}).fetchone()
+    own = con.execute("SELECT followers_count FROM accounts WHERE id = ?", [me]).fetchone()
+    return {"graph_edges": int(graph), "profile_sum": total, "profiles_with_counts": int(known),
+            "own": own[0] if own else None}
+
+
+def snapshot_count(con) -> int:
+    return int(con.execute("SELECT count(*) FROM snapshots").fetchone()[0])
+
+
+def snapshot_list(con):
+    """id, source, imported_at of every snapshot, oldest first."""
+    return con.execute("SELECT id, source, imported_at FROM snapshots ORDER BY id").df()
+
+
+def following_ids(con, me: str) -> set[str]:
+    """Whom ``me`` follows."""
+    return {r[0] for r in con.execute("SELECT followee FROM follows WHERE follower = ?", [me]).fetchall()}
+
+
+def follows_edge(con, follower: str, followee: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM follows WHERE follower = ? AND followee = ?",
+                            [follower, followee]).fetchone()[0])
+
+
+def post_texts(con, ids: list[str] | None = None, *, most: int | None = None) -> dict | None:
+    """post id -> (text, url): of ``ids``, or of every post (None when there are more than ``most``)."""
+    if ids is None:
+        if most is not None and con.execute("SELECT count(*) FROM posts").fetchone()[0] > most:
+            return None
+        return {i: (t, u) for i, t, u in con.execute("SELECT id, text, url FROM posts").fetchall()}
+    return {i: (t, u) for i, t, u in con.execute(
+        "SELECT id, text, url FROM posts WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]).fetchall()}
+
+
+def account_row(con, account: str, columns) -> tuple | None:
+    """One account's row of the given accounts columns (None when there is no such account)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return con.execute(f"SELECT {cols} FROM accounts WHERE id = ?", [account]).fetchone()
+
+
+def follower_rows(con, me: str, columns_sql: str) -> dict:
+    """id -> a row of ``columns_sql`` (over ``accounts a``) for each follower of ``me``."""
+    rows = con.execute(f"SELECT {columns_sql} FROM accounts a SEMI JOIN "
+                       "(SELECT follower FROM follows WHERE followee = ?) f ON a.id = f.follower", [me]).fetchall()
+    return {r[0]: r for r in rows}
+
+
+def owner_ledger(con, me: str, account: str | None = None):
+    """Every interaction between ``me`` and anyone (or ``account``), grouped by account: ``toward``
+    (by the account toward ``me`` or ``me``'s posts) or from ``me`` (toward the account or its posts)."""
+    only = "" if account is None else "WHERE account = $account"
+    params = {"me": me, **({} if account is None else {"account": account})}
+    return con.execute(f"""
+        WITH my_posts AS (SELECT id FROM posts WHERE author = $me),
+        toward AS (SELECT i.actor AS account, true AS toward, i.kind, i."at", i.post FROM interactions i
+                   WHERE i.actor <> $me AND (i.target = $me OR i.post IN (SELECT id FROM my_posts))),
+        mine AS (SELECT i.target, i.kind, i."at", i.post, p.author FROM interactions i
+                 LEFT JOIN posts p ON p.id = i.post WHERE i.actor = $me),
+        given AS (SELECT target AS account, false AS toward, kind, "at", post FROM mine WHERE target <> $me
+                  UNION ALL
+                  SELECT author, false, kind, "at", post FROM mine
+                  WHERE author IS NOT NULL AND author <> $me AND author IS DISTINCT FROM target),
+        everything AS (SELECT * FROM toward UNION ALL SELECT * FROM given)
+        SELECT * FROM everything {only}
+        ORDER BY account, toward DESC, "at" DESC NULLS LAST, kind""", params).df()
+
+
+# -- the advisor -----------------------------------------------------------------------------------
+
+
+def tagged(con, tag: str):
+    """Ids of the accounts tagged ``tag`` (tags are ';'-separated, lower case)."""
+    return con.execute(
+        "SELECT id FROM accounts WHERE list_contains(list_transform(string_split(lower(coalesce(tags, '')), ';'), "
+        "x -> trim(x)), ?)", [tag]).fetchnumpy()["id"]
+
+
+def has_interactions(con) -> bool:
+    return bool(con.execute("SELECT count(*) > 0 FROM interactions").fetchone()[0])
+
+
+def has_profile_counts(con) -> bool:
+    return bool(con.execute("SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL "
+                            "OR following_count IS NOT NULL").fetchone()[0])
+
+
+def pending_invitations(con, me: str) -> list[str]:
+    """Accounts with an invitation to ``me`` whom ``me`` does not follow."""
+    return [str(r[0]) for r in con.execute(
+        "SELECT DISTINCT actor FROM interactions WHERE kind = 'invitation' AND target = $me AND actor <> $me "
+        "AND actor NOT IN (SELECT followee FROM follows WHERE follower = $me) ORDER BY actor",
+        {"me": me}).fetchall()]
+
+
+def accounts_of(con, ids: list[str]):
+    """Every accounts column for the accounts in ``ids``."""
+    return con.execute("SELECT * FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))", [list(ids)]).df()
+
+
+def pair_activity(con, me: str, ids: list[str], window, *, active, from_me, conversation):
+    """Per account in ``ids``: what it did toward ``me`` and what ``me`` did toward it (in the window,
+    and conversations ever), and when it last acted toward ``me``."""
+    def kinds(names) -> str:
+        return "(" + ", ".join(f"'{k}'" for k in names) + ")"
+
+    return con.execute(f"""
+        SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
+          count(*) FILTER (WHERE actor <> $me AND kind IN {kinds(active)} AND "at" > $start AND "at" <= $as_of)
+              AS active_to_me,
+          count(*) FILTER (WHERE actor <> $me AND kind = 'like' AND "at" > $start AND "at" <= $as_of)
+              AS likes_to_me,
+          count(*) FILTER (WHERE actor = $me AND kind IN {kinds(from_me)} AND "at" > $start AND "at" <= $as_of)
+              AS from_me,
+          count(*) FILTER (WHERE actor <> $me AND kind IN {kinds(conversation)}) AS talk_to_me,
+          count(*) FILTER (WHERE actor = $me AND kind IN {kinds(conversation)}) AS talk_from_me,
+          max("at") FILTER (WHERE actor <> $me AND kind <> 'invitation' AND kind <> 'request') AS last_active
+        FROM interactions
+        WHERE (actor = $me AND target IN (SELECT unnest($ids::VARCHAR[])))
+           OR (target = $me AND actor IN (SELECT unnest($ids::VARCHAR[])))
+        GROUP BY 1""", {"me": me, "ids": list(ids), "start": window.start, "as_of": window.as_of}).df()
+
+
+def recent_and_earlier(con, me: str, window, recent, *, kinds):
+    """Per account acting with ``me`` in the window: its actions toward ``me`` after ``recent`` and
+    before, and ``me``'s actions toward it (visits aside)."""
+    names = ", ".join(f"'{k}'" for k in kinds)
+    return con.execute(f"""
+        SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
+          count(*) FILTER (WHERE actor <> $me AND "at" > $recent) AS recent_actions,
+          count(*) FILTER (WHERE actor <> $me AND "at" <= $recent) AS earlier_actions,
+          count(*) FILTER (WHERE actor = $me AND kind <> 'visit') AS from_me
+        FROM interactions WHERE (actor = $me OR target = $me) AND kind IN ({names})
+          AND "at" > $start AND "at" <= $as_of GROUP BY 1""",
+        {"me": me, "recent": recent, "start": window.start, "as_of": window.as_of}).df()
+
+
+def received_counts(con):
+    """Per target account: shares, mentions and replies received from other accounts."""
+    return con.execute("""SELECT target AS id,
+               count(*) FILTER (WHERE kind = 'share') AS shares,
+               count(*) FILTER (WHERE kind = 'mention') AS mentions,
+               count(*) FILTER (WHERE kind = 'reply') AS replies
+        FROM interactions WHERE actor <> target AND target IS NOT NULL GROUP BY target""").df()

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from ..report.build import WORKING_TIERS, LazyReport, compute_basis, num, person
+from ..store import queries
 
 def _pages() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each page's title and the report sections it shows, in order: from the section registry."""
@@ -84,8 +85,7 @@ class Dashboard:
                 tick(steps - 1, steps, "indexing interactions for the account pages")
                 self._index(basis)
                 self.ledgers = LedgerIndex(self.ws.con.cursor(), basis.owner)
-                self._you_follow = {r[0] for r in self.ws.con.cursor().execute(
-                    "SELECT followee FROM follows WHERE follower = ?", [basis.owner]).fetchall()}
+                self._you_follow = queries.following_ids(self.ws.con.cursor(), basis.owner)
                 self._unknown = self.ws.unknown
                 self._posts = self._post_texts()
                 self._profiles = self._follower_profiles(basis.owner)
@@ -114,19 +114,13 @@ class Dashboard:
 
     def _post_texts(self, most: int = 500_000) -> dict | None:
         """post id -> (text, url) for the ledger pages, when there are not too many posts to hold."""
-        con = self.ws.con.cursor()
-        if con.execute("SELECT count(*) FROM posts").fetchone()[0] > most:
-            return None
-        return {i: (t, u) for i, t, u in con.execute("SELECT id, text, url FROM posts").fetchall()}
+        return queries.post_texts(self.ws.con.cursor(), most=most)
 
     def _follower_profiles(self, owner: str) -> dict:
         """id -> profile row for the owner's followers (the account pages most asked for)."""
         from ..report.account import PROFILE_SQL
 
-        rows = self.ws.con.cursor().execute(
-            f"SELECT {PROFILE_SQL} FROM accounts a SEMI JOIN (SELECT follower FROM follows WHERE followee = ?) f "
-            "ON a.id = f.follower", [owner]).fetchall()
-        return {r[0]: r for r in rows}
+        return queries.follower_rows(self.ws.con.cursor(), owner, PROFILE_SQL)
 
     def con(self):
         """A DuckDB cursor for the calling thread (a connection is not shared between threads)."""
