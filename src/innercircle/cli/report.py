@@ -119,12 +119,12 @@ def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port):
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days, values=values)
         dash = Dashboard(a)
-        with ctx_obj.progress() as bar:
-            dash.load(progress=progress_callback(bar))
         hosts = list(LOCAL_HOSTS) if host in LOCAL_HOSTS else ["*"]
         app = create_app(dash, allowed_hosts=hosts)
-        # the overview answers at once; the other pages are rendered in the background
-        threading.Thread(target=app.state.pages.warm, name="innercircle-warm", daemon=True).start()
+        # the server answers at once ("preparing your audit", refreshing itself); the audit, then every
+        # page, are computed in the background
+        threading.Thread(target=dash.load_and_warm, args=(app.state.pages,), name="innercircle-load",
+                         daemon=True).start()
         shown = f"[{host}]" if ":" in host else host
         ctx_obj.info(f"innercircle dashboard on http://{shown}:{port}/  (Ctrl+C to stop)")
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

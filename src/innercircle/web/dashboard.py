@@ -60,6 +60,8 @@ class Dashboard:
         self._local = threading.local()
         self.report: dict | None = None
         self.basis = None
+        #: what the audit is doing while it loads (shown by the loading page); why it failed, if it did
+        self.status, self.failed = "waiting to start", None
         self._matches: OrderedDict = OrderedDict()
 
     # -- loading --------------------------------------------------------------------------
@@ -76,7 +78,12 @@ class Dashboard:
             return self
         with self._lock:
             if self.report is None:
-                tick = progress or (lambda done, total, label: None)
+                shown = progress or (lambda done, total, label: None)
+
+                def tick(done, total, label):
+                    self.status = label
+                    shown(done, total, label)
+
                 steps = 2  # the audit, the account-page index
                 tick(0, steps, "auditing")
                 basis = basis or compute_basis(self.audit or self.ws, self.me, **self.options)
@@ -96,6 +103,15 @@ class Dashboard:
     @property
     def ready(self) -> bool:
         return self.report is not None
+
+    def load_and_warm(self, pages=None) -> None:
+        """Load (and then warm ``pages``) in the background; a failure is kept for the loading page."""
+        try:
+            self.load()
+            if pages is not None:
+                pages.warm()
+        except Exception as e:  # noqa: BLE001 - shown on every page instead of a dead server
+            self.failed = " ".join(f"{type(e).__name__}: {e}".split())[:300]
 
     def _index(self, basis) -> None:
         import pandas as pd
