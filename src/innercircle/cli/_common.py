@@ -14,6 +14,7 @@ from typing import Any, Callable
 import click
 
 from ..errors import InnercircleError
+from ..tempfiles import install as install_cleanup
 
 DEFAULT_WORKSPACE = "innercircle.duckdb"
 
@@ -36,6 +37,7 @@ def common_options(fn: Callable) -> Callable:
     @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
     @functools.wraps(fn)
     def wrapper(*args, workspace=None, quiet=False, debug=False, **kwargs):
+        install_cleanup()  # sweep after dead runs; SIGTERM/SIGHUP unwind like Ctrl+C
         ctx = Context(workspace_path(workspace), quiet=quiet,
                       explicit=bool(workspace or os.environ.get("INNERCIRCLE_WORKSPACE")))
         try:
