@@ -15,11 +15,15 @@ Layout of the database file:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import secrets
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import InputError, UsageError
 from .io.batch import OWNER_ALIAS, ImportBatch
@@ -53,14 +57,13 @@ class Workspace:
         import duckdb
 
         self.path = str(path)
+        if self.path != ":memory:":
+            _sweep_import_copies(Path(self.path))
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = _connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise InputError(f"cannot open the workspace: {e}", file=self.path,
                              hint="is it a DuckDB file written by innercircle, and not open elsewhere?") from None
-        self.con.execute("SET TimeZone='UTC'")
-        # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
-        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
 
@@ -153,7 +156,46 @@ class Workspace:
         Returns a summary: ``snapshot``, ``source``, ``format``, ``counts`` (rows per table),
         ``skipped`` (rows left out, by reason), ``superseded`` (the snapshot it replaced, if any),
         ``owner`` and ``notes``.
+
+        A workspace file is never written in place: the import works on a copy next to it, which
+        replaces the file in one rename when the import is complete. Stopped at any point (an
+        error, Ctrl+C, SIGTERM, ``kill -9``, a power cut), the file is exactly as it was.
         """
+        with self._working_copy():
+            return self._import(batch, me=me, replace=replace, source_key=source_key)
+
+    @contextlib.contextmanager
+    def _working_copy(self) -> Iterator[None]:
+        """Point ``self.con`` at a copy of the file for the block; on success the copy replaces it.
+
+        The original stays open (and locked against other writers) until the rename. DuckDB writes
+        a large transaction's rows into the file before it commits, so an import killed late would
+        otherwise leave the file larger than before; a copy that is thrown away leaves nothing.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        import duckdb
+
+        original, target = self.con, Path(self.path)
+        original.execute("CHECKPOINT")  # everything in the file itself, nothing in the .wal
+        copy = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            shutil.copyfile(target, copy)
+            self.con = _connect(str(copy))
+            yield
+            self.con.close()
+            original.close()
+            os.replace(copy, target)
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                self.con.close()
+            self.con = original
+            _remove_copy(copy)
+            raise
+        self.con = _connect(self.path)
+
+    def _import(self, batch: ImportBatch, *, me: str | None, replace: bool, source_key: str | None) -> dict:
         owner = str(me) if me is not None else (batch.owner or (None if replace else self.owner))
         skipped = dict(batch.skipped)
         staged = self._stage(batch, owner, skipped)
@@ -539,6 +581,43 @@ def _value_rules(table: str, earliest: datetime, now: datetime) -> list[tuple[st
         elif typ == "VARCHAR":
             rules.append((col, f"contains({c}, chr(0))", "the text {value} holds a NUL byte", fix))
     return rules
+
+
+def _connect(path: str, *, read_only: bool = False):
+    """A DuckDB connection with a memory limit and a spill folder, so a big import spills, not swells.
+
+    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); spill files go
+    to the process's scratch folder, which is removed however the process ends.
+    """
+    import duckdb
+
+    from .tempfiles import scratch
+
+    config = {"memory_limit": os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB"),
+              "temp_directory": str(scratch() / "duckdb")}
+    con = duckdb.connect(path, read_only=read_only, config=config)
+    con.execute("SET TimeZone='UTC'")
+    # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _remove_copy(copy: Path) -> None:
+    for p in (copy, Path(f"{copy}.wal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(p)
+
+
+def _sweep_import_copies(target: Path) -> None:
+    """Remove the working copies that imports killed with ``kill -9`` left next to ``target``."""
+    from .tempfiles import alive
+
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.importing-(\d+)-[0-9a-f]{{8}}(\.wal)?$")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent if str(target.parent) else "."):
+            m = pattern.match(entry.name)
+            if m and not alive(int(m.group(1))):
+                _remove_copy(Path(entry.path.removesuffix(".wal")))
 
 
 def _now() -> datetime:

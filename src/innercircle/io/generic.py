@@ -4,6 +4,7 @@ and memberships as CSV (UTF-8, header row) or Parquet. See docs/import-format.md
 from __future__ import annotations
 
 import csv
+import io
 import os
 import posixpath
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import FREE_TEXT, TABLES
 from .archive import Damaged, SourceTree
-from .batch import ImportBatch
+from .batch import ImportBatch, reader
 
 FORMAT = "generic"
 _SUFFIXES = (".csv", ".csv.gz", ".parquet")
@@ -41,6 +42,7 @@ def sniff(path: Path) -> bool:
         return False
 
 
+@reader("this generic source", hint="is every file complete?")
 def read(path: Path, *, progress=None) -> ImportBatch:
     """Read every generic table found in ``path`` into an ImportBatch (nothing is written yet).
 
@@ -173,14 +175,25 @@ def _csv_batches(tree: SourceTree, member: str, label: str):
             yield pa.RecordBatch.from_arrays(cols, names=b.schema.names)
 
 
-def _open_text(tree: SourceTree, member: str):
-    import gzip
-    import io
+class _Gunzip(io.BufferedReader):
+    """A gzip member stream that also closes the stream it reads from."""
 
+    def __init__(self, stream):
+        import gzip
+
+        self._source = stream
+        super().__init__(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=1 << 20)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._source.close()
+
+
+def _open_text(tree: SourceTree, member: str):
     stream = tree.open(member)
-    if member.lower().endswith(".gz"):
-        return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=1 << 20)
-    return stream
+    return _Gunzip(stream) if member.lower().endswith(".gz") else stream
 
 
 def _csv_reader(stream, names: list[str], label: str, tree: SourceTree, member: str):
