@@ -180,11 +180,12 @@ def _error(pages: Pages, status: int, message: str, as_json: bool) -> tuple[int,
     return status, pages.html("web/error.html", data, here="", json_url="?format=json"), "text/html; charset=utf-8"
 
 
-def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None):
+def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None, token: str | None = None):
     """The Starlette app serving ``dashboard`` (a :class:`~innercircle.web.dashboard.Dashboard`).
 
     ``allowed_hosts``: Host header values accepted (default: 127.0.0.1, localhost, ::1); ``["*"]``
-    accepts any.
+    accepts any. ``token``: when given, every request without it gets 401 (see
+    :mod:`innercircle.web.access`).
     """
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -230,9 +231,13 @@ def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None =
               Route("/overview.json", endpoint("overview")), Route("/static/style.css", style)]
     for name in ("followers", "account", "hollow", "reach", "forecast", "advice", "changes", "definitions"):
         routes += [Route(f"/{name}", endpoint(name)), Route(f"/{name}.json", endpoint(name))]
+    from .access import TokenGuard
+
     hosts = list(allowed_hosts) if allowed_hosts else list(LOCAL_HOSTS)
+    guards = [Middleware(TokenGuard, token=token)] if token else []
     app = Starlette(routes=routes, exception_handlers={404: not_found},
-                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+                                *guards])
     app.state.dashboard = dashboard
     app.state.pages = pages
     return app
