@@ -25,8 +25,25 @@ def register(secret: str | None) -> None:
         _SECRETS.add(secret)
 
 
-def redact(text: str) -> str:
-    """``text`` without any registered secret and without anything shaped like ``Bearer <token>``."""
+def scrub(df):
+    """``df`` (a DataFrame about to be stored) with every registered secret removed from its text."""
+    if not _SECRETS:
+        return df
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    for col in df.columns:
+        if is_object_dtype(df[col]) or is_string_dtype(df[col]):
+            df[col] = df[col].map(lambda v: _known(v) if isinstance(v, str) else v)
+    return df
+
+
+def _known(text: str) -> str:
     for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, MASK)
+    return text
+
+
+def redact(text: str) -> str:
+    """``text`` without any registered secret and without anything shaped like ``Bearer <token>``."""
+    text = _known(text)
     return _PATTERNS.sub(lambda m: m.group(1) + m.group(2) + (m.group(3) if m.group(3) == MASK else MASK), text)
