@@ -17,7 +17,7 @@ def import_source(ws: Workspace, source: str | Path, *, me: str | None = None, f
     Nothing is written when reading or validating fails: the workspace stays exactly as it was.
     ``options`` raises the limits, widens the accepted time range or asks for ``partial`` reading.
     """
-    from .tempfiles import remove
+    from .tempfiles import received, remove
 
     with using(options or ReadOptions()) as opts:
         try:
@@ -26,6 +26,10 @@ def import_source(ws: Workspace, source: str | Path, *, me: str | None = None, f
                 progress(0, None, "writing the workspace")
             key = f"{batch.format}:{source_name}" if source_name else None
             return ws.import_batch(batch, me=me, replace=replace, source_key=key)
+        except Exception:
+            if received():  # a library turned the interrupt into its own error ("Query interrupted")
+                raise KeyboardInterrupt(received()) from None
+            raise
         finally:
             remove("tables")  # the tables streamed for this import are no longer needed
 

@@ -224,11 +224,17 @@ class Workspace:
             self._merge_accounts(staged.get("accounts"), sid)
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            import duckdb
+
+            with contextlib.suppress(duckdb.Error):  # an interrupted query has rolled back already
+                c.execute("ROLLBACK")
             raise
         finally:
-            for name in staged.values():
-                c.execute(f"DROP TABLE IF EXISTS {name}")
+            import duckdb
+
+            with contextlib.suppress(duckdb.Error):
+                for name in staged.values():
+                    c.execute(f"DROP TABLE IF EXISTS {name}")
         return {"snapshot": sid, "source": batch.source, "format": batch.format, "counts": counts,
                 "skipped": skipped, "superseded": [r[0] for r in old], "owner": self.owner,
                 "notes": list(batch.notes), "unknown": sorted(batch.unknown)}

@@ -3,7 +3,8 @@
 * Every temporary file innercircle writes (a zip member converted for import, DuckDB's spill files)
   lives in :func:`scratch`, a folder named ``innercircle-<pid>-<random>`` in the system temp folder.
 * It is removed at exit, and SIGTERM and SIGHUP are turned into an interrupt (as Ctrl+C is), so an
-  import that is stopped unwinds: its transaction rolls back and its files go.
+  import that is stopped unwinds: its transaction rolls back and its files go. (``serve`` keeps
+  uvicorn's own handlers, which stop the server gracefully.)
 * ``kill -9`` leaves no chance to clean up, so each run first removes the scratch folders of
   innercircle processes that no longer exist (:func:`sweep`). Folders of running processes, and
   anything not named like ours, are never touched.
@@ -76,16 +77,29 @@ def sweep(folder: str | Path | None = None) -> list[Path]:
     return removed
 
 
+_received: list[str] = []
+
+
+def received() -> str | None:
+    """The name of the stop signal this process received (SIGTERM, SIGHUP), or None."""
+    return _received[-1] if _received else None
+
+
 def _interrupt(signum, frame) -> None:
+    _received.append(signal.Signals(signum).name)
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def install() -> None:
-    """At the start of a command: clean up after dead runs; make SIGTERM and SIGHUP unwind cleanly."""
+    """At the start of a command: clean up after dead runs; make SIGTERM and SIGHUP unwind cleanly.
+
+    SIGINT keeps raising KeyboardInterrupt, but is recorded too, so that an interrupt a library
+    turned into its own error ("Query interrupted") is still known as one.
+    """
     sweep()
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+        if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler, None):
             try:
                 signal.signal(sig, _interrupt)
             except ValueError:  # not the main thread (an embedding application): leave it be
