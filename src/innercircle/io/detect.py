@@ -60,12 +60,20 @@ def detect(path: str | Path) -> str:
         raise InputError("the file is empty", file=str(path))
     for fmt in FORMATS:
         module = _reader(fmt)
-        if module is not None and module.sniff(path):
+        if module is not None and _claims(module, path):
             return fmt
     _refusal(path)
     raise InputError("not a source innercircle recognises", file=str(path),
                      hint=f"expected one of: {', '.join(available_formats())} (see 'innercircle import --help'), "
                           "or name it with --format")
+
+
+def _claims(module, path: Path) -> bool:
+    """Whether ``module`` recognises ``path``; a sniffer that trips over hostile bytes does not."""
+    try:
+        return bool(module.sniff(path))
+    except Exception:  # noqa: BLE001 - sniffing never decides by crashing; the reader names the damage
+        return False
 
 
 def _refusal(path: Path) -> None:

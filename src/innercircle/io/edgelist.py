@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
@@ -41,7 +42,7 @@ def sniff(path: Path) -> bool:
         if not Path(path).is_file():
             return False
         lines = _data_lines(Path(path))
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return False
     if not lines or any(b"," in ln for ln in lines):
         return False
@@ -76,7 +77,6 @@ def _gunzip(path: Path) -> tuple[Path, str | None]:
     the damage are kept (the cut last line is dropped).
     """
     import tempfile
-    import zlib
 
     from ..tempfiles import scratch
     from .options import current
@@ -93,7 +93,6 @@ def _gunzip(path: Path) -> tuple[Path, str | None]:
 
 def _inflate(src, out) -> str | None:
     """Decompress the gzip members of ``src`` into ``out`` as far as they go; what was wrong, or None."""
-    import zlib
 
     d, fed = zlib.decompressobj(wbits=31), False
     try:
