@@ -20,6 +20,7 @@ import click
 
 from ..errors import InnercircleError
 from ..model import iso
+from ..tempfiles import install as install_cleanup
 
 DEFAULT_WORKSPACE = "innercircle.duckdb"
 #: Decimals kept for floats in CSV and JSON output.
@@ -50,6 +51,7 @@ def common_options(fn: Callable | None = None, *, workspace: bool = True) -> Cal
     @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
     @functools.wraps(fn)
     def wrapper(*args, workspace=None, quiet=False, debug=False, **kwargs):
+        install_cleanup()  # sweep after dead runs; SIGTERM/SIGHUP unwind like Ctrl+C
         explicit = bool(workspace or os.environ.get("INNERCIRCLE_WORKSPACE"))
         ctx = Context(workspace_path(workspace), quiet=quiet, explicit=explicit)
         debug = debug or debug_requested()

@@ -200,11 +200,12 @@ def _error(pages: Pages, status: int, message: str, as_json: bool) -> tuple[int,
     return status, pages.html("web/error.html", data, here="", json_url="?format=json"), "text/html; charset=utf-8"
 
 
-def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None):
+def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None, token: str | None = None):
     """The Starlette app serving ``dashboard`` (a :class:`~innercircle.web.dashboard.Dashboard`).
 
     ``allowed_hosts``: Host header values accepted (default: 127.0.0.1, localhost, ::1); ``["*"]``
-    accepts any.
+    accepts any. ``token``: when given, every request without it gets 401 (see
+    :mod:`innercircle.web.access`).
     """
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -256,9 +257,13 @@ def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None =
 
     for name in ("followers", "account", *(p for p in PAGES if p != "overview")):
         routes += [Route(f"/{name}", endpoint(name)), Route(f"/{name}.json", endpoint(name))]
+    from .access import TokenGuard
+
     hosts = list(allowed_hosts) if allowed_hosts else list(LOCAL_HOSTS)
+    guards = [Middleware(TokenGuard, token=token)] if token else []
     app = Starlette(routes=routes, exception_handlers={404: not_found},
-                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+                                *guards])
     app.state.dashboard = dashboard
     app.state.pages = pages
     return app
