@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from innercircle.metrics import hollow_train as T
-from innercircle.metrics.hollow import score_accounts
-from innercircle.metrics.hollow_classifier import TreeModel, export_hgb
-from innercircle.metrics.rules import RULE_SETS
+from innercircle.hollow import train as T
+from innercircle.hollow import score_accounts
+from innercircle.hollow.classifier import TreeModel, export_hgb
+from innercircle.hollow.rules import RULE_SETS
 
 
 def metrics(y: np.ndarray, flag: np.ndarray, risk: np.ndarray) -> dict:

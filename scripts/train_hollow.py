@@ -1,4 +1,4 @@
-"""Train the hollow-profile classifier and write src/innercircle/metrics/hollow_model.json.
+"""Train the hollow-profile classifier and write src/innercircle/hollow/model.json.
 
 Usage (from the repository root; the data sets live in ../shared/data):
 
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from innercircle.metrics import hollow_train as T
-from innercircle.metrics.hollow_classifier import MODEL_FILE, TreeModel, export_hgb
+from innercircle.hollow import train as T
+from innercircle.hollow.classifier import MODEL_FILE, TreeModel, export_hgb
 
 RANDOM_STATE = 0
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 import innercircle
 from innercircle.errors import UsageError
 from innercircle.io.batch import ImportBatch
-from innercircle.metrics.hollow import (HOLLOW_KINDS, METHODS, RULE_SETS, follower_bursts,
+from innercircle.hollow import (HOLLOW_KINDS, METHODS, RULE_SETS, follower_bursts,
                                         hollow_followers, score_accounts)
-from innercircle.metrics.hollow_classifier import MODEL_FILE, TreeModel, load_model
-from innercircle.metrics.hollow_features import FEATURES
+from innercircle.hollow.classifier import MODEL_FILE, TreeModel, load_model
+from innercircle.hollow.features import FEATURES
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 OBS = "2026-01-31"
@@ -224,8 +224,8 @@ def test_model_file_is_small_portable_json_with_our_features():
 
 
 def test_exported_trees_reproduce_scikit_learn():
-    from innercircle.metrics import hollow_train
-    from innercircle.metrics.hollow_classifier import export_hgb
+    from innercircle.hollow import train as hollow_train
+    from innercircle.hollow.classifier import export_hgb
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, len(FEATURES)))
@@ -242,7 +242,7 @@ def test_exported_trees_reproduce_scikit_learn():
 def test_shipped_model_separates_bought_followers_from_humans_on_cresci2015():
     from sklearn.metrics import matthews_corrcoef
 
-    from innercircle.metrics.hollow_train import load_cresci
+    from innercircle.hollow.train import load_cresci
 
     acc, y, _ = load_cresci(DATA / "cresci2015" / "users.csv")
     flag = (score_accounts(acc)["hollow"] == "true").to_numpy()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .hollow_features import FEATURE_GROUPS, FEATURES, clean_accounts, profile_features
+from .features import FEATURE_GROUPS, FEATURES, clean_accounts, profile_features
 
 #: Feature groups masked together when training rows are augmented with unknowns.
 GROUPS = FEATURE_GROUPS

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_FILE = Path(__file__).with_name("hollow_model.json")
+MODEL_FILE = Path(__file__).with_name("model.json")
 
 
 class TreeModel:
