@@ -61,8 +61,9 @@ def read_accounts(path: Path):
 @click.option("--csv", "csv_path", default=None, metavar="FILE",
               help="Write one row per account as CSV to FILE ('-' for stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: accounts and summary.")
-@click.option("--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1),
-              help="hollow is true when hollow_risk is at least this.")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="hollow is true when hollow_risk is at least this (default: the model's own, "
+                   "chosen for precision; 0.5 for a rule set).")
 @click.option("--method", default="model", show_default=True, type=click.Choice(METHODS),
               help="The trained model (with network signals) or one transparent rule set.")
 @click.option("--format", "fmt", default=None, help="Format of SOURCE (default: detected).")

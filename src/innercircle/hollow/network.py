@@ -17,15 +17,13 @@ ENGAGED_DAYS = 3  # distinct days with active actions toward the owner that vouc
 # network signals
 
 
-def merge_signals(risk, kind, reasons, signals: pd.DataFrame, threshold: float):
-    """The profile risk combined with the network signals of the same rows (then the engagement veto)."""
-    risk, kind, reasons = _raise_to_signals(risk, kind, reasons, signals)
-    risk = _engaged(risk, reasons, signals["active_days"].to_numpy(), threshold)
-    return risk, kind, reasons
+def raise_to_signals(risk, kind, reasons, signals: pd.DataFrame):
+    """Raise each row's risk to its network signal (``signal_risk``), keeping the stronger kind.
 
-
-def _raise_to_signals(risk, kind, reasons, signals: pd.DataFrame):
-    """Raise each row's risk to its network signal (``signal_risk``), keeping the stronger kind."""
+    The larger of the profile risk and the signal counts, never a combination of the two: a
+    follow-back farm's counts are read by both the profile and the farm signal, so adding their
+    evidence would count it twice.
+    """
     s_risk = signals["signal_risk"].to_numpy(dtype="float64")
     # only an actual signal counts: "no signal" (0) must not turn an unknown risk into a known 0
     take = (s_risk > 0) & (s_risk > np.nan_to_num(np.asarray(risk, dtype="float64"), nan=-1.0))
@@ -35,7 +33,7 @@ def _raise_to_signals(risk, kind, reasons, signals: pd.DataFrame):
     return risk, kind, reasons
 
 
-def _engaged(risk, reasons, days: np.ndarray, threshold: float) -> np.ndarray:
+def engaged(risk, reasons, days: np.ndarray, threshold: float) -> np.ndarray:
     """Someone who acts toward the owner on several days stands behind the follow.
 
     Active on ≥ ``ENGAGED_DAYS`` distinct days of the last year: risk capped just below the
@@ -64,8 +62,8 @@ def _followers(ws, me: str) -> pd.DataFrame:
                   "WHERE followee = ?) f ON a.id = f.follower ORDER BY a.id", [me])
 
 
-def hollow_followers(ws, me: str | None = None, *, threshold: float = 0.5, method: str = "model",
-                     as_of=None) -> pd.DataFrame:
+def hollow_followers(ws, me: str | None = None, *, threshold: float | None = None,
+                     method: str = "model", as_of=None) -> pd.DataFrame:
     """The owner's followers scored from their profiles and the workspace's network signals.
 
     Same columns as :func:`score_accounts`, one row per follower. With ``method="model"`` the
@@ -73,7 +71,10 @@ def hollow_followers(ws, me: str | None = None, *, threshold: float = 0.5, metho
     follow back within 10 minutes of the owner's follow or ≥ 5 mutual follows with other
     followers: risk 0.9), members of a follower burst (:func:`follower_bursts`: risk 0.9,
     ``fake``), and accounts whose last recorded activity is more than a year before ``as_of``
-    (risk 0.6, ``inactive``). Rule-set methods use the profile alone, as published.
+    (risk 0.6, ``inactive``); these rule risks are put on the model's scale as the profile rules'
+    are. The risks are then adjusted to the follower list's estimated hollow share, and
+    ``threshold`` ``None`` means the model's own, as in :func:`score_accounts`. Rule-set methods
+    use the profile alone, as published.
     """
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}", field="--method",

@@ -43,7 +43,7 @@ _OCCLUDE = FEATURE_GROUPS
 #: Structural rules of the ``model`` method (beyond the profile classifier).
 MASS_FOLLOWING = 5000         # following this many or more: sees nothing of what it follows
 PROFILE_FARM_MIN, PROFILE_FARM_BAND = 3000, 1.15  # from the profile alone: stricter
-AUTOMATED_POSTS_PER_DAY = 100
+AUTOMATED_POSTS_PER_DAY = 300
 INACTIVE_DAYS = 365
 
 
@@ -51,8 +51,9 @@ INACTIVE_DAYS = 365
 # profile scoring
 
 
-def score_accounts(accounts: pd.DataFrame, *, threshold: float = 0.5, method: str = "model",
-                   as_of=None, model=None) -> pd.DataFrame:
+def score_accounts(accounts: pd.DataFrame, *, threshold: float | None = None,
+                   method: str = "model", as_of=None, model=None,
+                   adjust: bool = True) -> pd.DataFrame:
     """Score any accounts table in the generic accounts format, one output row per input row.
 
     ``method`` is ``"model"`` (the shipped classifier plus the mass-follower, follow-back,
@@ -62,6 +63,12 @@ def score_accounts(accounts: pd.DataFrame, *, threshold: float = 0.5, method: st
     and named in ``reasons``; the row is scored from what is known. ``model`` replaces the
     shipped classifier (a :class:`~innercircle.hollow.classifier.TreeModel`; for
     evaluation).
+
+    With the model, the risks are adjusted to the table's own estimated hollow share
+    (:mod:`~innercircle.hollow.quantify`; ``adjust=False`` keeps the model's reference prior), so
+    the mean ``hollow_risk`` over judged rows estimates the table's hollow share. ``threshold``
+    ``None`` means the model's own (chosen for precision; for a rule set, 0.5); the threshold in
+    force, on the scale of the risks shown, is in ``result.attrs["threshold"]``.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"id": ["a"], "followers_count": [3], "following_count": [48200],
@@ -75,38 +82,72 @@ def score_accounts(accounts: pd.DataFrame, *, threshold: float = 0.5, method: st
     if "id" not in accounts.columns:
         accounts = accounts.assign(id=[str(i) for i in range(len(accounts))])
     clean, notes = clean_accounts(accounts, as_of=as_of)
-    return _score(clean, notes, method=method, threshold=threshold, model=model)
+    return _score(clean, notes, method=method, threshold=threshold, model=model, adjust=adjust)
 
 
-def _score(clean: pd.DataFrame, notes: list[list[str]], *, method: str, threshold: float,
-           signals: pd.DataFrame | None = None, model=None) -> pd.DataFrame:
-    if method == "model":
-        risk, kind, reasons, conf = _model_method(clean, model)
-    else:
-        r = RULE_SETS[method].fn(clean)
-        risk, kind, reasons = r["risk"].to_numpy(), r["kind"].to_numpy(), list(r["reasons"])
-        for i in np.flatnonzero(np.isnan(risk)):
-            reasons[i] = [f"too little known for the {RULE_SETS[method].title} rules"]
-        conf = np.where(np.isnan(risk), 0.0, 1.0)
+def _score(clean: pd.DataFrame, notes: list[list[str]], *, method: str, threshold: float | None,
+           signals: pd.DataFrame | None = None, model=None, adjust: bool = True) -> pd.DataFrame:
+    """Risk on the model's scale, raised by network signals, adjusted to the set, then flagged."""
+    if method != "model":
+        risk, kind, reasons, conf = _rule_method(clean, method)
+        thr = 0.5 if threshold is None else threshold
+        return _finish(clean["id"], risk, kind, reasons, conf, notes, thr, None)
+    from .classifier import load_model
+    from .network import engaged, raise_to_signals
+    from .quantify import adjust_to_set, shift_logit
+
+    model = model or load_model()
+    risk, kind, reasons, conf = _model_method(clean, model)
     if signals is not None and len(signals):
-        from .network import merge_signals
+        signals = signals.assign(signal_risk=on_scale(signals["signal_risk"], model.flag_threshold))
+        risk, kind, reasons = raise_to_signals(risk, kind, reasons, signals)
+    prior = None
+    thr = model.flag_threshold if threshold is None else threshold
+    if adjust:
+        risk, prior, delta = adjust_to_set(risk, risk >= model.flag_threshold, tpr=model.tpr,
+                                           fpr=model.fpr)
+        if threshold is None:
+            thr = float(shift_logit(model.flag_threshold, delta))
+    if signals is not None and len(signals):
+        risk = engaged(risk, reasons, signals["active_days"].to_numpy(), thr)
+    return _finish(clean["id"], risk, kind, reasons, conf, notes, thr, prior)
 
-        risk, kind, reasons = merge_signals(risk, kind, reasons, signals, threshold)
-    return _finish(clean["id"], risk, kind, reasons, conf, notes, threshold)
+
+def on_scale(value, threshold: float):
+    """A rule's risk (0.5 = just hollow, 1 = certain) on the model's scale, where ``threshold``
+    is just hollow: t + (1 − t)·(v − 0.5)/0.5 for v ≥ 0.5; 0 (no signal) stays 0.
+
+    >>> float(on_scale(0.9, 0.8))
+    0.96
+    """
+    v = np.asarray(value, dtype="float64")
+    return np.where(v >= 0.5, threshold + (1 - threshold) * (v - 0.5) / 0.5, v)
 
 
-def _finish(ids, risk, kind, reasons, conf, notes, threshold) -> pd.DataFrame:
+def _rule_method(clean: pd.DataFrame, method: str):
+    r = RULE_SETS[method].fn(clean)
+    risk, kind, reasons = r["risk"].to_numpy(), r["kind"].to_numpy(), list(r["reasons"])
+    for i in np.flatnonzero(np.isnan(risk)):
+        reasons[i] = [f"too little known for the {RULE_SETS[method].title} rules"]
+    return risk, kind, reasons, np.where(np.isnan(risk), 0.0, 1.0)
+
+
+def _finish(ids, risk, kind, reasons, conf, notes, threshold, prior) -> pd.DataFrame:
     # the flag is decided on the risk as shown (4 decimals), so the printed number and the flag agree
     risk = np.round(np.asarray(risk, dtype="float64"), 4)
+    threshold = round(float(threshold), 4)
     flag = np.where(np.isnan(risk), "unknown", np.where(risk >= threshold, "true", "false"))
     kind = np.where(flag == "true", np.asarray(kind, dtype=object), "")
     kind = np.where((flag == "true") & (kind == ""), "fake", kind)
     text = ["; ".join(dict.fromkeys(f for x in r + n if x for f in x.split("; ")))
             for r, n in zip(reasons, notes)]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "id": pd.Series(ids, dtype="string").to_numpy(), "hollow_risk": risk,
         "hollow": flag, "hollow_kind": kind.astype(str), "reasons": text,
         "hollow_confidence": np.round(np.asarray(conf, dtype="float64"), 3)})
+    known = prior is not None and not np.isnan(prior)
+    out.attrs.update(threshold=threshold, prior=round(prior, 4) if known else None)
+    return out
 
 
 def confidence(X: pd.DataFrame) -> np.ndarray:
@@ -118,12 +159,14 @@ def confidence(X: pd.DataFrame) -> np.ndarray:
     return conf
 
 
-def _model_method(clean: pd.DataFrame, model=None):
-    """Profile classifier risk, raised by the structural rules where they apply."""
-    from .classifier import load_model
+def _model_method(clean: pd.DataFrame, model):
+    """Profile classifier risk, raised by the structural rules where they apply.
 
+    Risks are the classifier's calibrated probabilities (at its reference prior); a rule that
+    fires raises the risk to its own value on the model's scale (:func:`on_scale`): the larger of
+    the two counts, never their sum, since both read the same profile.
+    """
     X = profile_features(clean)
-    model = model or load_model()
     conf = confidence(X)
     p = model.predict_proba(X[list(model.features)].to_numpy())
     p[conf < MIN_CONFIDENCE] = np.nan
@@ -132,7 +175,7 @@ def _model_method(clean: pd.DataFrame, model=None):
     struck = np.zeros(len(p), dtype=bool)
     for c_risk, c_kind, c_reason in _structural(clean):  # in order of precedence
         fires = np.nan_to_num(c_risk, nan=0.0) >= 0.5
-        risk = np.where(fires, np.fmax(risk, c_risk), risk)
+        risk = np.where(fires, np.fmax(risk, on_scale(c_risk, model.flag_threshold)), risk)
         kind = np.where(fires & ~struck, c_kind, kind)
         for i in np.flatnonzero(fires & ~struck):  # the most specific rule's facts only
             reasons[i].append(c_reason[i])
@@ -193,7 +236,7 @@ def _explain_model(model, X: pd.DataFrame, p: np.ndarray, risk: np.ndarray, reas
     Attribution by occlusion: the drop in the log-odds of hollow when a group is made unknown
     (log-odds, not probability, so that a saturated 0.99 still ranks its causes).
     """
-    rows = np.flatnonzero((p >= 0.5) & (p >= np.nan_to_num(risk, nan=0.0) - 1e-12))
+    rows = np.flatnonzero((p >= model.flag_threshold) & (p >= np.nan_to_num(risk, nan=0.0) - 1e-12))
     if not len(rows):
         return
     Xr = X.iloc[rows]
@@ -253,12 +296,19 @@ def _missing(x: pd.Series) -> str:
 
 
 def summarize(scored: pd.DataFrame, bursts: pd.DataFrame | None = None, *,
-              method: str = "model", threshold: float = 0.5) -> dict:
-    """Counts by ``hollow`` and ``hollow_kind`` (plain Python values), with the bursts if given."""
+              method: str = "model", threshold: float | None = None) -> dict:
+    """Counts by ``hollow`` and ``hollow_kind`` (plain Python values), with the bursts if given.
+
+    ``threshold`` ``None`` reports the one in force on the scored table. With the model, the
+    estimated hollow share of the set (:func:`~innercircle.hollow.quantify.expected_share`) is
+    added as ``hollow_expected_share`` with ``hollow_expected_share_low`` / ``_high``.
+    """
     flags = scored["hollow"].astype(str)
     n = len(scored)
     hollow = int((flags == "true").sum())
     by_kind = scored.loc[flags == "true", "hollow_kind"].value_counts()
+    if threshold is None:
+        threshold = scored.attrs.get("threshold")
     out = {
         "accounts": n, "hollow": hollow, "not_hollow": int((flags == "false").sum()),
         "unknown": int((flags == "unknown").sum()),
@@ -266,9 +316,13 @@ def summarize(scored: pd.DataFrame, bursts: pd.DataFrame | None = None, *,
         "by_kind": {k: int(by_kind.get(k, 0)) for k in HOLLOW_KINDS},
         "method": method, "threshold": threshold,
     }
+    if method == "model":
+        from .quantify import expected_share
+
+        share = expected_share(scored["hollow_risk"].to_numpy(dtype="float64"))
+        out.update({k: v for k, v in share.items() if k != "judged"})
     if bursts is not None:
         out["bursts"] = [
             {k: (None if pd.isna(v) else (v.isoformat() if isinstance(v, pd.Timestamp) else v))
              for k, v in row.items()} for row in bursts.to_dict(orient="records")]
     return out
-
