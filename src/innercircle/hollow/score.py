@@ -133,9 +133,10 @@ def _rule_method(clean: pd.DataFrame, method: str):
 
 
 def _finish(ids, risk, kind, reasons, conf, notes, threshold, prior) -> pd.DataFrame:
-    # the flag is decided on the risk as shown (4 decimals), so the printed number and the flag agree
-    risk = np.round(np.asarray(risk, dtype="float64"), 4)
-    threshold = round(float(threshold), 4)
+    # the flag is decided on the risk as shown, so the printed number and the flag agree; 6
+    # decimals, so that a set whose risks were moved far down keeps its ranks (ties hide them)
+    risk = np.round(np.asarray(risk, dtype="float64"), 6)
+    threshold = round(float(threshold), 6)
     flag = np.where(np.isnan(risk), "unknown", np.where(risk >= threshold, "true", "false"))
     kind = np.where(flag == "true", np.asarray(kind, dtype=object), "")
     kind = np.where((flag == "true") & (kind == ""), "fake", kind)
