@@ -56,32 +56,23 @@ def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
 
 
 def _hollow_pairs(audit, pairs) -> np.ndarray:
-    """Whether each (account, follower) pair's follower is judged hollow toward that account."""
+    """Whether each (account, follower) pair's follower is judged hollow toward that account: its
+    profile risk (the model at the audit's as-of, on its reference prior), vouched for by its active
+    days toward that account as the audit does (:func:`innercircle.hollow.network.engaged`)."""
     if not len(pairs) or not audit.options.hollow:
         return np.zeros(len(pairs), dtype=bool)
-    from ..metrics.hollow import ENGAGED_DAYS, score_accounts
+    from ..hollow.network import engaged
+    from ..metrics.hollow import score_accounts
     from ..store import queries
 
-    ids = pairs["follower"].drop_duplicates()
-    acc = queries.accounts_of(audit.ws.con, ids.tolist())
-    kw = {} if audit.options.hollow_threshold is None else {"threshold": audit.options.hollow_threshold}
-    scored = score_accounts(acc, as_of=audit.window.as_of, **kw) if len(acc) else None
-    if scored is None:
+    acc = queries.accounts_of(audit.ws.con, pairs["follower"].drop_duplicates().tolist())
+    if not len(acc):
         return np.zeros(len(pairs), dtype=bool)
-    threshold = kw.get("threshold", _default_threshold())
+    scored = score_accounts(acc, as_of=audit.window.as_of, threshold=audit.options.hollow_threshold, adjust=False)
+    threshold = scored.attrs["threshold"]
     risk = pd_map(pairs["follower"], scored["id"], scored["hollow_risk"])
-    days = pairs["days"].to_numpy() if "days" in pairs else np.ones(len(pairs))
-    vouched = np.where(days >= ENGAGED_DAYS, np.minimum(risk, threshold - 0.01), risk * 0.8)
-    return np.nan_to_num(np.round(vouched, 4), nan=-1.0) >= threshold
-
-
-def _default_threshold() -> float:
-    import inspect
-
-    from ..metrics.hollow import score_accounts
-
-    default = inspect.signature(score_accounts).parameters["threshold"].default
-    return float(default) if isinstance(default, (int, float)) else 0.5
+    vouched = engaged(risk, [[] for _ in range(len(risk))], pairs["days"].to_numpy(), threshold)
+    return np.nan_to_num(vouched, nan=-1.0) >= threshold
 
 
 def pd_map(keys, index, values) -> np.ndarray:
