@@ -51,8 +51,10 @@ WEAK_PRIOR_STRENGTH = 2.0
 EXACT_MAX_GROUPS = 50_000
 #: Requests differ in appeal (topic, timing, wording): a common log-normal factor with this spread
 #: (sd of log appeal) is assumed until the history shows otherwise, weighted as this many requests.
-DEFAULT_APPEAL_SPREAD = 0.6
+DEFAULT_APPEAL_SPREAD = 0.8
 APPEAL_PRIOR_TRIALS = 3
+#: Appeal spreads :func:`appeal_spread` chooses among.
+SPREAD_GRID = np.round(np.linspace(0.0, 2.0, 21), 2)
 #: Recency: followers come and go and the owner's appeal drifts, so a request's weight in each
 #: follower's history halves every this many requests (or periods) back. Tuned, with
 #: :data:`DEFAULT_APPEAL_SPREAD`, on half of the shared celebrity back-test (docs/forecast.md).
@@ -215,12 +217,15 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
 
 
 def appeal_spread(actual, expected, *, prior: float = None, prior_trials: float = None) -> float:
-    """Spread (log-scale sd) of request appeal from past totals: the variance beyond the binomial.
+    """Spread (log-scale sd) of request appeal: the one whose 80% intervals scored best on past requests.
 
-    Var(y) ~ mu + s2 * mu^2 for a common factor with variance s2, so s2 = sum((y - mu)^2 - mu) /
-    sum(mu^2) (0 when negative), and the log-normal spread is log(1 + s2). A handful of requests
-    tells little, so this is shrunk toward :data:`DEFAULT_APPEAL_SPREAD` as if that had been seen
-    on :data:`APPEAL_PRIOR_TRIALS` trials: spread^2 = (m log(1 + s2) + m0 d^2) / (m + m0).
+    For each candidate spread s of :data:`SPREAD_GRID`, each past request t (truth y_t; mean mu_t
+    predicted from the requests before it) gets the 10th-90th percentile interval of a negative
+    binomial with mean mu_t and variance mu_t + (exp(s^2) - 1) mu_t^2 (the moments of a count whose
+    rate carries a log-normal appeal factor of spread s); the s with the lowest total interval score
+    (:func:`interval_score`: width plus 10x any miss) wins. A handful of requests tells little, so
+    it is shrunk toward :data:`DEFAULT_APPEAL_SPREAD` as if that had been seen on
+    :data:`APPEAL_PRIOR_TRIALS` requests: spread^2 = (m s^2 + m0 d^2) / (m + m0).
     """
     prior = DEFAULT_APPEAL_SPREAD if prior is None else prior
     m0 = APPEAL_PRIOR_TRIALS if prior_trials is None else prior_trials
@@ -228,10 +233,29 @@ def appeal_spread(actual, expected, *, prior: float = None, prior_trials: float 
     ok = mu > 0
     y, mu = y[ok], mu[ok]
     m = len(mu)
-    s2 = max(0.0, float(np.sum((y - mu) ** 2 - mu) / np.sum(mu ** 2))) if m else 0.0
     if m + m0 <= 0:
         return 0.0
-    return float(np.sqrt((m * np.log1p(s2) + m0 * prior ** 2) / (m + m0)))
+    best = 0.0
+    if m:
+        low, high = _nb_interval(mu, SPREAD_GRID)
+        score = interval_score(low, high, y[:, None]).sum(axis=0)
+        best = float(SPREAD_GRID[int(np.argmin(score))])  # the smallest spread among equals
+    return float(np.sqrt((m * best ** 2 + m0 * prior ** 2) / (m + m0)))
+
+
+def _nb_interval(mu: np.ndarray, spreads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """10th and 90th percentiles (len(mu) x len(spreads)) of counts with mean mu and log-normal appeal
+    spread s, as a negative binomial with the same two moments (Poisson where s = 0)."""
+    from scipy.stats import nbinom, poisson
+
+    s2 = np.broadcast_to(np.expm1(np.asarray(spreads, float) ** 2)[None, :], (len(mu), len(spreads)))
+    m = np.broadcast_to(mu[:, None], s2.shape)
+    r = 1.0 / np.maximum(s2, 1e-12)
+    out = []
+    for q in QUANTILES:
+        nb = nbinom.ppf(q, r, r / (r + m))
+        out.append(np.where(s2 > 1e-9, nb, poisson.ppf(q, m)))
+    return out[0], out[1]
 
 
 # -- shrinkage -------------------------------------------------------------------------------------
