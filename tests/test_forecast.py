@@ -117,7 +117,7 @@ def test_appeal_spread_widens_the_interval_but_keeps_the_mean():
     assert fc.appeal_spread([2, 30, 5, 40], [20, 20, 20, 20], prior_trials=0) > 0.5
     # little history: the assumed spread; a long steady history pulls it toward 0
     assert fc.appeal_spread([], []) == pytest.approx(fc.DEFAULT_APPEAL_SPREAD)
-    assert fc.appeal_spread([10] * 30, [10] * 30) < fc.DEFAULT_APPEAL_SPREAD / 2
+    assert fc.appeal_spread([10] * 30, [10] * 30) <= 0.5 * fc.DEFAULT_APPEAL_SPREAD
 
 
 # -- shrinkage -----------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_forecast_on_a_tiny_network():
     rates = fc.response_rates(ws)["rate"].sum()
     assert out["from_outside"] == pytest.approx(0.25)
     # (a little less: under a very appealing request a follower's chance is capped at 1)
-    assert rates + 0.25 - 0.1 <= out["expected_responders"] <= rates + 0.25 + 0.01
+    assert 0.9 * rates + 0.25 <= out["expected_responders"] <= rates + 0.25 + 0.01
     assert out["low"] <= out["expected_responders"] <= out["high"]
     json.dumps(out)  # plain Python values only
 
@@ -306,7 +306,7 @@ def test_by_tier_summary_when_tiers_are_given():
     assert out["by_tier"]["silent"]["followers"] == 2
     total = sum(t["expected_responders"] for t in out["by_tier"].values())
     # the tiers add up to the total (up to the cap at 1 of a follower's chance under high appeal)
-    assert total + out["from_outside"] == pytest.approx(out["expected_responders"], abs=0.05)
+    assert total + out["from_outside"] == pytest.approx(out["expected_responders"], rel=0.1)
 
 
 def test_cli_what_if_works_on_an_empty_workspace(tmp_path):
@@ -382,6 +382,11 @@ def test_weighted_counts_match_whole_counts_without_a_half_life():
 def test_interval_score_and_the_naive_forecast_by_hand():
     assert fc.interval_score([2], [5], [4]).tolist() == [3.0]  # inside: the width
     assert fc.interval_score([2], [5], [7]).tolist() == [23.0]  # 2 above: width + 10 x 2
+    # a Poisson count with mean 1: whole-number [0, 2] holds 92%; interpolated bounds sit inside 2
+    from scipy.stats import poisson
+
+    low, high = fc.interpolated_quantiles(poisson.pmf(np.arange(30), 1.0))
+    assert low == 0.0 and 2 < high < 3
     naive = fc.naive_backtest([2, 4, 9])
     # trial 1 from [2]: mean 2, range [2, 2], truth 4; trial 2 from [2, 4]: mean 3, range [2.2, 3.8], truth 9
     assert naive["mean_absolute_error"] == pytest.approx((2 + 6) / 2)
@@ -393,7 +398,7 @@ def test_backtest_rows_one_per_request_from_the_second_with_the_naive_beside():
     bt = fc.backtest(quiet_and_new_network())
     assert [r["trial"] for r in bt["rows"]] == [1, 2, 3, 4, 5]
     assert [r["actual"] for r in bt["rows"]] == [1, 1, 1, 1, 1]
-    assert all(r["low"] <= r["expected"] <= r["high"] for r in bt["rows"])
+    assert all(r["low_count"] <= r["low"] <= r["expected"] <= r["high"] <= r["high_count"] for r in bt["rows"])
     assert set(bt["naive"]) == {"coverage", "mean_absolute_error", "interval_score"}
     assert bt["interval_score"] == pytest.approx(
         fc.interval_score(*zip(*[(r["low"], r["high"], r["actual"]) for r in bt["rows"]])).mean(), abs=1e-3)
