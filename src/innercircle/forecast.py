@@ -51,8 +51,14 @@ WEAK_PRIOR_STRENGTH = 2.0
 EXACT_MAX_GROUPS = 50_000
 #: Requests differ in appeal (topic, timing, wording): a common log-normal factor with this spread
 #: (sd of log appeal) is assumed until the history shows otherwise, weighted as this many requests.
-DEFAULT_APPEAL_SPREAD = 0.4
-APPEAL_PRIOR_TRIALS = 3
+DEFAULT_APPEAL_SPREAD = 1.0
+APPEAL_PRIOR_TRIALS = 10
+#: Appeal spreads :func:`appeal_spread` chooses among.
+SPREAD_GRID = np.round(np.linspace(0.0, 2.0, 21), 2)
+#: Recency: followers come and go and the owner's appeal drifts, so a request's weight in each
+#: follower's history halves every this many requests (or periods) back. Tuned, with
+#: :data:`DEFAULT_APPEAL_SPREAD`, on half of the shared celebrity back-test (docs/forecast.md).
+HALF_LIFE_TRIALS = 4.0
 #: Tiers the audit counts as "working" followers.
 WORKING_TIERS = ("committed", "occasional")
 #: What-if defaults when the workspace has no rates of its own: a working follower answers one request
@@ -73,10 +79,33 @@ class TotalDistribution:
     high: int
     method: str  # "exact" or "monte-carlo"
     offset: int = 0
-    pmf: np.ndarray | None = field(default=None, repr=False)  # P(total = offset + j), when exact
+    pmf: np.ndarray | None = field(default=None, repr=False)  # P(total = offset + j) (estimated by Monte Carlo)
 
     def to_dict(self) -> dict[str, Any]:
         return {"expected": round(self.mean, 3), "low": self.low, "high": self.high}
+
+    def interpolated(self, qs=QUANTILES) -> list[float]:
+        """The percentiles ``qs`` interpolated between counts (see :func:`interpolated_quantiles`)."""
+        return interpolated_quantiles(self.pmf, self.offset, qs)
+
+
+def interpolated_quantiles(pmf: np.ndarray, offset: int = 0, qs=QUANTILES) -> list[float]:
+    """Percentiles of a count interpolated between whole counts, by the mid-distribution function
+    G(k) = P(total < k) + P(total = k) / 2 (linear between counts, clipped to the support).
+
+    A whole-number 90th percentile of a small count covers far more than 90% (for a Poisson count
+    with mean 1, P(total <= 2) = 0.92), so whole-number [10th, 90th] ranges hold the truth more
+    often than 8 times in 10; interpolated percentiles put each bound inside the count that straddles
+    it, as numpy's percentiles of past counts do for the naive forecast.
+
+    >>> interpolated_quantiles(np.array([0.25, 0.5, 0.25]), 0, (0.5,))
+    [1.0]
+    """
+    p = np.asarray(pmf, dtype=float)
+    p = p / p.sum()
+    mid = np.cumsum(p) - p / 2
+    ks = offset + np.arange(len(p), dtype=float)
+    return [float(np.interp(q, mid, ks)) for q in qs]
 
 
 def _quantiles_from_pmf(pmf: np.ndarray, offset: int, qs=QUANTILES) -> list[int]:
@@ -194,7 +223,8 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
         for pg, c in zip(p, counts):
             draws += rng.binomial(int(c), np.minimum(pg * a, 1.0))
         low, high = (int(v) for v in np.quantile(draws, QUANTILES, method="inverted_cdf"))
-        return TotalDistribution(mean, low, high, "monte-carlo")
+        lo = int(draws.min())
+        return TotalDistribution(mean, low, high, "monte-carlo", lo, np.bincount(draws - lo) / runs)
     if method != "exact":
         raise ValueError(f"unknown method {method!r}")
     parts = [_exact_pmf(np.minimum(p * a, 1.0), counts, tail) for a in factors]
@@ -211,12 +241,15 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
 
 
 def appeal_spread(actual, expected, *, prior: float = None, prior_trials: float = None) -> float:
-    """Spread (log-scale sd) of request appeal from past totals: the variance beyond the binomial.
+    """Spread (log-scale sd) of request appeal: the one whose 80% intervals scored best on past requests.
 
-    Var(y) ~ mu + s2 * mu^2 for a common factor with variance s2, so s2 = sum((y - mu)^2 - mu) /
-    sum(mu^2) (0 when negative), and the log-normal spread is log(1 + s2). A handful of requests
-    tells little, so this is shrunk toward :data:`DEFAULT_APPEAL_SPREAD` as if that had been seen
-    on :data:`APPEAL_PRIOR_TRIALS` trials: spread^2 = (m log(1 + s2) + m0 d^2) / (m + m0).
+    For each candidate spread s of :data:`SPREAD_GRID`, each past request t (truth y_t; mean mu_t
+    predicted from the requests before it) gets the 10th-90th percentile interval of a negative
+    binomial with mean mu_t and variance mu_t + (exp(s^2) - 1) mu_t^2 (the moments of a count whose
+    rate carries a log-normal appeal factor of spread s); the s with the lowest total interval score
+    (:func:`interval_score`: width plus 10x any miss) wins. A handful of requests tells little, so
+    it is shrunk toward :data:`DEFAULT_APPEAL_SPREAD` as if that had been seen on
+    :data:`APPEAL_PRIOR_TRIALS` requests: spread^2 = (m s^2 + m0 d^2) / (m + m0).
     """
     prior = DEFAULT_APPEAL_SPREAD if prior is None else prior
     m0 = APPEAL_PRIOR_TRIALS if prior_trials is None else prior_trials
@@ -224,10 +257,29 @@ def appeal_spread(actual, expected, *, prior: float = None, prior_trials: float 
     ok = mu > 0
     y, mu = y[ok], mu[ok]
     m = len(mu)
-    s2 = max(0.0, float(np.sum((y - mu) ** 2 - mu) / np.sum(mu ** 2))) if m else 0.0
     if m + m0 <= 0:
         return 0.0
-    return float(np.sqrt((m * np.log1p(s2) + m0 * prior ** 2) / (m + m0)))
+    best = 0.0
+    if m:
+        low, high = _nb_interval(mu, SPREAD_GRID)
+        score = interval_score(low, high, y[:, None]).sum(axis=0)
+        best = float(SPREAD_GRID[int(np.argmin(score))])  # the smallest spread among equals
+    return float(np.sqrt((m * best ** 2 + m0 * prior ** 2) / (m + m0)))
+
+
+def _nb_interval(mu: np.ndarray, spreads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """10th and 90th percentiles (len(mu) x len(spreads)) of counts with mean mu and log-normal appeal
+    spread s, as a negative binomial with the same two moments (Poisson where s = 0)."""
+    from scipy.stats import nbinom, poisson
+
+    s2 = np.broadcast_to(np.expm1(np.asarray(spreads, float) ** 2)[None, :], (len(mu), len(spreads)))
+    m = np.broadcast_to(mu[:, None], s2.shape)
+    r = 1.0 / np.maximum(s2, 1e-12)
+    out = []
+    for q in QUANTILES:
+        nb = nbinom.ppf(q, r, r / (r + m))
+        out.append(np.where(s2 > 1e-9, nb, poisson.ppf(q, m)))
+    return out[0], out[1]
 
 
 # -- shrinkage -------------------------------------------------------------------------------------
@@ -257,14 +309,15 @@ class BetaPrior:
 def fit_beta_prior(k, n) -> BetaPrior | None:
     """Empirical-Bayes prior: the Beta(a, b) maximising the beta-binomial likelihood of (k_i, n_i).
 
-    Only followers with ``n_i > 0`` count. None when nobody has history. With fewer than
+    Counts may be fractional (recency-weighted histories). Only followers with ``n_i > 0`` count. None
+    when nobody has history. With fewer than
     :data:`MIN_FIT_FOLLOWERS` such followers the spread cannot be estimated and a weak prior
     (``WEAK_PRIOR_STRENGTH`` pseudo-trials around the pooled rate (sum k + 0.5) / (sum n + 1)) is used.
     """
     from scipy.optimize import minimize
     from scipy.special import betaln
 
-    k, n = np.asarray(k, dtype=np.int64), np.asarray(n, dtype=np.int64)
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     has = n > 0
     k, n = k[has], n[has]
     if not len(n):
@@ -293,7 +346,7 @@ def shrink(k, n, groups=None, *, min_group: int = MIN_TIER_FOLLOWERS):
     Returns ``(rates, priors)`` where ``priors`` maps group name (or "all") to :class:`BetaPrior`.
     Rates are NaN where no prior exists (nobody has any history).
     """
-    k, n = np.asarray(k, dtype=np.int64), np.asarray(n, dtype=np.int64)
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     overall = fit_beta_prior(k, n)
     priors: dict[str, BetaPrior] = {}
     rates = np.full(len(k), np.nan)
@@ -371,18 +424,34 @@ class History:
         w = np.bincount(key, weights=np.nan_to_num(rate), minlength=upto + 1)[:upto]
         return np.cumsum(w)
 
-    def counts(self, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(k, n) per member over the first ``upto`` trials (all by default)."""
+    def trial_weights(self, upto: int, half_life: float | None = None) -> np.ndarray:
+        """Weight of trials 0..upto-1 seen from trial ``upto``: 0.5 ** ((upto - 1 - t) / half_life),
+        all 1 without a half-life."""
+        if not half_life or not np.isfinite(half_life):
+            return np.ones(upto)
+        return 0.5 ** ((upto - 1 - np.arange(upto)) / half_life)
+
+    def counts(self, upto: int | None = None, *, half_life: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(k, n) per member over the first ``upto`` trials (all by default).
+
+        With ``half_life``, each trial counts with its :meth:`trial_weights` weight (recent requests
+        weigh more; the counts are then fractional), else every trial counts once (whole numbers).
+        """
         j = self.trials if upto is None else upto
-        first = self.first_seen()
+        w = self.trial_weights(j, half_life)
+        first = np.clip(self.first_seen(), 0, j)
         resp = self.responded[:, :j].tocsr()
-        k = np.asarray(resp.sum(axis=1)).ravel().astype(np.int64)
-        seen = np.clip(j - first, 0, None)
+        k = resp @ w
+        before = np.concatenate([[0.0], np.cumsum(w)])
+        seen = before[j] - before[first]
         # answered although not "seen" (followed later, or re-followed): it was a trial all the same
         cols = resp.indices
         rows = np.repeat(np.arange(resp.shape[0]), np.diff(resp.indptr))
-        unseen = np.bincount(rows[cols < first[rows]], minlength=resp.shape[0])
-        return k, seen + unseen
+        early = cols < first[rows]
+        unseen = np.bincount(rows[early], weights=w[cols[early]], minlength=resp.shape[0])
+        if half_life:
+            return k, seen + unseen
+        return np.rint(k).astype(np.int64), np.rint(seen + unseen).astype(np.int64)
 
 
 def _epoch(values) -> np.ndarray:
@@ -556,30 +625,36 @@ def _tiers(ws, owner: str, tiers, *, as_of=None, window_days: int = WINDOW_DAYS,
     return pd.Series(table["tier"].to_numpy(dtype=object), index=table["id"].astype(str).to_numpy())
 
 
-def _rates_frame(hist: History, tier_map) -> tuple[Any, dict]:
+def _rates_frame(hist: History, tier_map, half_life: float | None = None) -> tuple[Any, dict]:
+    """One row per member: whole counts, and the rate shrunk from the (recency-weighted) counts."""
     import pandas as pd
 
     k, n = hist.counts()
+    kw, nw = hist.counts(half_life=half_life) if half_life else (k, n)
     tier = None if tier_map is None else pd.Series(hist.ids).map(tier_map).to_numpy(dtype=object)
-    rate, priors = shrink(k, n, tier)
+    rate, priors = shrink(kw, nw, tier)
     observed = np.divide(k, n, out=np.full(len(k), np.nan), where=n > 0)
     frame = pd.DataFrame({
         "id": hist.ids.astype(str), "tier": pd.Series(tier, dtype=object) if tier is not None else None,
         "follower": hist.is_follower, "trials": n, "answered": k,
         "observed_rate": observed, "rate": rate,
     })
+    if half_life:
+        frame["recent_trials"], frame["recent_answered"] = np.round(nw, 4), np.round(kw, 4)
     return frame, priors
 
 
 def response_rates(ws, me: str | None = None, *, as_of=None, window_days: int = WINDOW_DAYS,
-                   tiers="audit"):
+                   tiers="audit", half_life: float | None = HALF_LIFE_TRIALS):
     """Per follower: its chance of answering the owner's next request, with the history behind it.
 
     Columns: ``id``, ``tier`` (from the audit, empty when unknown), ``follower``, ``trials`` (requests
     it could have seen, or 30-day periods in the proxy model), ``answered`` (how many of them it
     answered / was active in), ``observed_rate`` (answered / trials, empty without trials) and
-    ``rate`` (the shrunk posterior mean (answered + a) / (trials + a + b); empty when no follower has
-    any history). ``df.attrs`` carries ``basis`` and ``priors``.
+    ``rate`` (the shrunk posterior mean (answered + a) / (trials + a + b) of the recency-weighted
+    counts ``recent_answered`` and ``recent_trials``, where a request ``h`` requests back weighs
+    0.5 ** (h / half_life); empty when no follower has any history). ``df.attrs`` carries ``basis``,
+    ``priors`` and ``half_life``.
     """
     import pandas as pd
 
@@ -587,8 +662,10 @@ def response_rates(ws, me: str | None = None, *, as_of=None, window_days: int = 
     hist = history(ws, owner, as_of=as_of, window_days=window_days)
     if hist is None:
         return pd.DataFrame(columns=["id", "tier", "follower", "trials", "answered", "observed_rate", "rate"])
-    frame, priors = _rates_frame(hist, _tiers(ws, owner, tiers, as_of=as_of, window_days=window_days))
-    frame.attrs.update(basis=hist.basis, priors={g: p.to_dict() for g, p in priors.items()})
+    frame, priors = _rates_frame(hist, _tiers(ws, owner, tiers, as_of=as_of, window_days=window_days),
+                                 half_life)
+    frame.attrs.update(basis=hist.basis, priors={g: p.to_dict() for g, p in priors.items()},
+                       half_life=half_life)
     return frame
 
 
@@ -599,13 +676,14 @@ def _unknown_forecast(reason: str, **extra) -> dict[str, Any]:
 
 def forecast(ws, me: str | None = None, *, as_of=None, window_days: float = WINDOW_DAYS,
              period_days: float = PERIOD_DAYS, method: str = "auto", runs: int = 20_000, seed: int = 7,
-             tiers="audit") -> dict[str, Any]:
+             tiers="audit", half_life: float | None = HALF_LIFE_TRIALS) -> dict[str, Any]:
     """How many people will answer the owner's next request: expected value and 10th/90th percentiles.
 
     Returns the ``forecast --json`` object: ``expected_responders``, ``low``, ``high``, ``model`` (which
     history, which prior, exact or Monte Carlo), ``basis``, ``distribution``, ``population``,
-    ``requests``, ``responses``, ``priors``, ``by_tier`` and ``notes``. Values the data cannot tell
-    (no followers and no requests, no engagement) are None.
+    ``requests``, ``responses``, ``priors``, ``by_tier``, ``half_life`` and ``notes``. Values the
+    data cannot tell (no followers and no requests, no engagement) are None. ``half_life`` (in
+    requests, or periods; None: every request weighs the same) sets the recency weighting.
     """
     owner = owner_of(ws, me)
     hist = history(ws, owner, as_of=as_of, window_days=window_days, period_days=period_days)
@@ -614,19 +692,20 @@ def forecast(ws, me: str | None = None, *, as_of=None, window_days: float = WIND
                                  population=int(len(_followers(ws, owner))),
                                  notes=["nothing in the workspace says how often anyone answers the owner"])
     tier_map = _tiers(ws, owner, tiers, as_of=as_of, window_days=window_days, notes=hist.notes)
-    frame, priors = _rates_frame(hist, tier_map)
+    frame, priors = _rates_frame(hist, tier_map, half_life)
     if not len(frame) or frame["rate"].isna().all():
         return _unknown_forecast("nobody in the population could have seen a request", population=len(frame),
                                  notes=hist.notes)
     rate = frame["rate"].to_numpy(dtype=float)
     outside = float(hist.unexplained().mean())
-    spread = appeal_spread(hist.actual(), hist.expected_per_trial(rate, hist.trials) + outside)
+    spread = appeal_spread(hist.actual()[1:], one_step_means(hist, half_life=half_life)[1:])
     dist = sum_of_bernoullis(np.nan_to_num(rate), method=method, runs=runs, seed=seed, spread=spread,
                              extra_poisson=outside)
     return {
         "expected_responders": round(dist.mean, 2), "low": dist.low, "high": dist.high,
-        "model": _model_text(hist, priors, dist, runs, seed, spread, outside),
-        "appeal_spread": round(spread, 4), "from_outside": round(outside, 3),
+        **dict(zip(("low_interpolated", "high_interpolated"), (round(v, 2) for v in dist.interpolated()))),
+        "model": _model_text(hist, priors, dist, runs, seed, spread, outside, half_life),
+        "appeal_spread": round(spread, 4), "from_outside": round(outside, 3), "half_life": half_life,
         "basis": hist.basis, "distribution": dist.method,
         "population": int(len(frame)), "followers_known": bool(hist.is_follower.all()) if len(frame) else False,
         "requests": hist.trials if hist.basis == "requests" else 0,
@@ -639,9 +718,12 @@ def forecast(ws, me: str | None = None, *, as_of=None, window_days: float = WIND
 
 
 def _model_text(hist: History, priors: dict, dist: TotalDistribution, runs: int, seed: int,
-                spread: float = 0.0, outside: float = 0.0) -> str:
+                spread: float = 0.0, outside: float = 0.0, half_life: float | None = None) -> str:
+    unit = "requests" if hist.basis == "requests" else "periods"
     what = (f"request/response history ({hist.trials} requests)" if hist.basis == "requests"
             else f"engagement proxy ({hist.trials} periods)")
+    if half_life:
+        what += f", recency-weighted (half-life {half_life:g} {unit})"
     prior = "per-tier" if len(priors) > 1 else "population"
     total = ("exact Poisson-binomial" if dist.method == "exact"
              else f"Monte Carlo Poisson-binomial ({runs} runs, seed {seed})")
@@ -718,55 +800,130 @@ def what_if(followers: int, working_share: float, *, working_rate: float = DEFAU
             "from_working": round(working * working_rate, 2), "from_others": round(other * other_rate, 2)}
 
 
-def backtest_history(hist: History, *, min_history: int = 1, method: str = "auto", runs: int = 20_000,
-                     seed: int = 7) -> dict[str, Any]:
-    """Predict each trial from the ones before it; coverage of [low, high] and mean absolute error.
+def one_step_forecasts(hist: History, *, half_life: float | None = HALF_LIFE_TRIALS):
+    """For each trial j >= 1, from trials 0..j-1 only: ``(j, rates, outside)``.
 
-    For trial j (j >= ``min_history``): the population is who followed by then (or, when followers
-    are unknown, who had answered before); rates are shrunk from trials 0..j-1 only (no tiers: they are
-    computed from today's data); the truth is every distinct responder to trial j.
+    ``rates`` are the shrunk (recency-weighted) rates of the members who count at trial j: who
+    followed by then, or, when followers are unknown, who had answered before; no tiers, which are
+    computed from today's data. ``outside`` is the mean count of answers the population model does
+    not speak for (:meth:`History.unexplained`) over trials 0..j-1.
     """
-    rows = []
-    eligible_from = hist.eligible_from()
-    actual_all = hist.actual()
-    unexplained = hist.unexplained()
-    for j in range(min_history, hist.trials):
-        k, n = hist.counts(j)
+    eligible_from, unexplained = hist.eligible_from(), hist.unexplained()
+    for j in range(1, hist.trials):
+        k, n = hist.counts(j, half_life=half_life)
         rate, _ = shrink(k, n)
         eligible = (eligible_from <= j) & ~np.isnan(rate)  # nobody yet: only outsiders are predicted
-        outside = float(unexplained[:j].mean())
-        spread = appeal_spread(actual_all[:j], hist.expected_per_trial(rate, j) + outside)
-        dist = sum_of_bernoullis(np.nan_to_num(rate[eligible]), method=method, runs=runs, seed=seed + j,
-                                 spread=spread, extra_poisson=outside)
+        yield j, rate[eligible], float(unexplained[:j].mean())
+
+
+def one_step_means(hist: History, *, half_life: float | None = HALF_LIFE_TRIALS) -> np.ndarray:
+    """Expected total of each trial predicted from the trials before it (NaN for trial 0).
+
+    These out-of-sample means, not the in-sample fit, measure how far requests differ in appeal
+    beyond the model (:func:`appeal_spread`): in-sample means follow the history they were fitted
+    on and understate the spread.
+    """
+    mu = np.full(hist.trials, np.nan)
+    for j, rate, outside in one_step_forecasts(hist, half_life=half_life):
+        mu[j] = float(rate.sum()) + outside
+    return mu
+
+
+def backtest_history(hist: History, *, min_history: int = 1, method: str = "auto", runs: int = 20_000,
+                     seed: int = 7, half_life: float | None = HALF_LIFE_TRIALS) -> dict[str, Any]:
+    """Predict each trial from the ones before it; coverage of [low, high] and mean absolute error.
+
+    For trial j (j >= ``min_history``) everything comes from trials 0..j-1 (see
+    :func:`one_step_forecasts`): the rates, the outsiders' mean and the appeal spread, measured on
+    the one-step errors of trials 1..j-1. The truth is every distinct responder to trial j. ``low``
+    and ``high`` are the interpolated 10th and 90th percentiles (:func:`interpolated_quantiles`),
+    ``low_count`` and ``high_count`` the whole-number ones.
+    ``interval_score`` is the mean 80% interval score (high - low) + 10 (low - y)+ + 10 (y - high)+
+    (lower is better).
+    """
+    rows = []
+    actual_all = hist.actual()
+    mu = np.full(hist.trials, np.nan)
+    for j, rate, outside in one_step_forecasts(hist, half_life=half_life):
+        mu[j] = float(rate.sum()) + outside
+        if j < min_history:
+            continue
+        spread = appeal_spread(actual_all[1:j], mu[1:j])
+        dist = sum_of_bernoullis(rate, method=method, runs=runs, seed=seed + j, spread=spread,
+                                 extra_poisson=outside)
         actual = int(actual_all[j])
-        rows.append({"trial": j, "population": int(eligible.sum()), "expected": round(dist.mean, 3),
-                     "low": dist.low, "high": dist.high, "actual": actual,
-                     "inside": bool(dist.low <= actual <= dist.high)})
+        low, high = (round(v, 3) for v in dist.interpolated())
+        rows.append({"trial": j, "population": int(len(rate)), "expected": round(dist.mean, 3),
+                     "low": low, "high": high, "actual": actual, "inside": bool(low <= actual <= high),
+                     "low_count": dist.low, "high_count": dist.high})
+    return _backtest_summary(hist, rows)
+
+
+def interval_score(low, high, actual, *, level: float = QUANTILES[1] - QUANTILES[0]) -> np.ndarray:
+    """The interval score of central ``level`` intervals (Gneiting and Raftery 2007), lower is better:
+    (high - low) + (2 / (1 - level)) ((low - y)+ + (y - high)+), i.e. width plus 10x any miss at 80%.
+
+    >>> interval_score([2, 2], [5, 5], [4, 7]).tolist()
+    [3.0, 23.0]
+    """
+    lo, hi, y = (np.asarray(v, dtype=float) for v in (low, high, actual))
+    penalty = round(2.0 / (1.0 - level), 9)  # 10 at 80%, without float noise
+    return (hi - lo) + penalty * (np.clip(lo - y, 0, None) + np.clip(y - hi, 0, None))
+
+
+def _backtest_summary(hist: History, rows: list[dict]) -> dict[str, Any]:
     out = {"basis": hist.basis, "trials": hist.trials, "tested": len(rows),
            "coverage": None, "mean_absolute_error": None, "mean_expected": None, "mean_actual": None,
-           "nominal_coverage": QUANTILES[1] - QUANTILES[0], "rows": rows}
+           "interval_score": None, "nominal_coverage": QUANTILES[1] - QUANTILES[0], "rows": rows}
     if rows:
         exp = np.array([r["expected"] for r in rows])
         act = np.array([r["actual"] for r in rows])
+        score = interval_score([r["low"] for r in rows], [r["high"] for r in rows], act)
         out.update(coverage=round(float(np.mean([r["inside"] for r in rows])), 4),
                    mean_absolute_error=round(float(np.mean(np.abs(exp - act))), 3),
+                   interval_score=round(float(score.mean()), 3),
                    mean_expected=round(float(exp.mean()), 3), mean_actual=round(float(act.mean()), 3))
     return out
 
 
 def backtest(ws, me: str | None = None, *, as_of=None, window_days: float = WINDOW_DAYS,
              period_days: float = PERIOD_DAYS, min_history: int = 1, method: str = "auto",
-             seed: int = 7) -> dict[str, Any]:
+             seed: int = 7, half_life: float | None = HALF_LIFE_TRIALS) -> dict[str, Any]:
     """Back-test the forecast on the workspace's own history (see :func:`backtest_history`).
 
     Keys: ``basis``, ``trials``, ``tested``, ``coverage`` (share of trials whose truth fell in
-    [low, high]), ``mean_absolute_error``, ``mean_expected``, ``mean_actual``, ``nominal_coverage``
-    and ``rows`` (one per tested trial). Coverage and error are None with fewer than two trials.
+    [low, high]), ``mean_absolute_error``, ``interval_score``, ``mean_expected``, ``mean_actual``,
+    ``nominal_coverage``, ``rows`` (one per tested trial, in time order) and ``naive`` (the same
+    measures for the naive forecast on the same trials, see :func:`naive_backtest`). Coverage and
+    error are None with fewer than two trials.
     """
     owner = owner_of(ws, me)
     hist = history(ws, owner, as_of=as_of, window_days=window_days, period_days=period_days)
     if hist is None:
         return {"basis": None, "trials": 0, "tested": 0, "coverage": None, "mean_absolute_error": None,
-                "mean_expected": None, "mean_actual": None,
-                "nominal_coverage": QUANTILES[1] - QUANTILES[0], "rows": []}
-    return backtest_history(hist, min_history=min_history, method=method, seed=seed)
+                "interval_score": None, "mean_expected": None, "mean_actual": None,
+                "nominal_coverage": QUANTILES[1] - QUANTILES[0], "rows": [], "naive": None}
+    out = backtest_history(hist, min_history=min_history, method=method, seed=seed, half_life=half_life)
+    out["naive"] = naive_backtest(hist.actual(), min_history=min_history)
+    return out
+
+
+def naive_backtest(actual, *, min_history: int = 1) -> dict[str, Any]:
+    """The naive forecast back-tested: trial j predicted as the mean of trials 0..j-1, with the 10th
+    and 90th percentiles of their counts (linear interpolation) as [low, high].
+
+    Returns ``coverage``, ``mean_absolute_error`` and ``interval_score`` (None without trials): the
+    yardstick a model has to beat.
+
+    >>> naive_backtest([4, 6, 5])["mean_absolute_error"]
+    1.0
+    """
+    y = np.asarray(actual, dtype=float)
+    js = np.arange(max(min_history, 1), len(y))
+    if not len(js):
+        return {"coverage": None, "mean_absolute_error": None, "interval_score": None}
+    mean = np.array([y[:j].mean() for j in js])
+    low, high = np.array([np.quantile(y[:j], QUANTILES) for j in js]).T
+    return {"coverage": round(float(np.mean((low <= y[js]) & (y[js] <= high))), 4),
+            "mean_absolute_error": round(float(np.mean(np.abs(mean - y[js]))), 3),
+            "interval_score": round(float(interval_score(low, high, y[js]).mean()), 3)}

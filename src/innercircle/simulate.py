@@ -191,26 +191,63 @@ def follower_profile(ws, owner: str, *, tiers=None, pass_on=None, responses=None
     rec = pd.to_numeric(df["recorded_followers"], errors="coerce").astype(float)
     df["audience"] = aud.where(aud.notna(), rec)
     for name, frame in (("pass_on", pass_on), ("response", responses)):
-        rates = None if frame is None or not len(frame) else frame.set_index(frame["id"].astype(str))["rate"]
-        df[name] = ids.map(rates).astype(float) if rates is not None else np.nan
+        f = None if frame is None or not len(frame) else frame.set_index(frame["id"].astype(str))
+        for col, src in ((name, "rate"), (f"{name}_trials", "trials"), (f"{name}_answered", "answered")):
+            df[col] = ids.map(f[src]).astype(float) if f is not None else np.nan
     return df.drop(columns=["profile_followers", "recorded_followers"])
 
 
 def group_rates(profile, groups: dict[str, tuple[str, ...]], defaults: dict[str, tuple], *,
-                column: str = "tier", default_label: str = "default") -> dict[str, dict]:
-    """Per group (name -> the values of ``column`` in it): followers, mean pass-on, mean response
-    rate, median audience, each with its source ("workspace", or "default" from ``defaults[name]``
-    when the workspace has nobody with that value in the group)."""
+                column: str = "tier", default_label: str = "default", population=None) -> dict[str, dict]:
+    """Per group (name -> the values of ``column`` in it): followers, pass-on and response rate,
+    median audience, each with its source ("workspace", or ``default_label`` from ``defaults[name]``
+    when the workspace says nothing about the group).
+
+    A rate is the group's pooled rate shrunk toward the population's (:func:`pooled_rate`), from the
+    whole counts of the group's followers (``pass_on_trials``/``pass_on_answered``, ...), so that a
+    tier that never answers gets a rate near 0 rather than everybody's mean; without counts, the mean
+    of the followers' own rates. ``population`` (default ``profile``) sets the pooled rate shrunk toward.
+    """
+    population = profile if population is None else population
     out = {}
     for name, values in groups.items():
         sel = profile[profile[column].isin(values).fillna(False).astype(bool)]
         row: dict[str, Any] = {"followers": int(len(sel))}
-        for key, default, agg in zip(("pass_on", "response", "audience"), defaults[name], ("mean", "mean", "median")):
-            vals = sel[key].dropna()
-            row[key] = float(getattr(vals, agg)()) if len(vals) else float(default)
-            row[f"{key}_source"] = "workspace" if len(vals) else default_label
+        for key, default in zip(("pass_on", "response"), defaults[name][:2]):
+            value = pooled_rate(sel, population, key)
+            if value is None and sel[key].notna().any():
+                value = float(sel[key].mean())
+            row[key] = float(default) if value is None else value
+            row[f"{key}_source"] = default_label if value is None else "workspace"
+        vals = sel["audience"].dropna()
+        row["audience"] = float(vals.median()) if len(vals) else float(defaults[name][2])
+        row["audience_source"] = "workspace" if len(vals) else default_label
         out[name] = row
     return out
+
+
+#: Strength (in trials) of the population rate a group's pooled rate is shrunk toward.
+GROUP_PRIOR_TRIALS = 20.0
+
+
+def pooled_rate(group, population, key: str) -> float | None:
+    """(K + m p0) / (N + m): the group's answered K of N trials, shrunk toward the population's
+    pooled rate p0 with m = :data:`GROUP_PRIOR_TRIALS` pseudo-trials; None without trials."""
+    n_col, k_col = f"{key}_trials", f"{key}_answered"
+    if n_col not in group or k_col not in group:
+        return None
+    n, k = float(group[n_col].fillna(0).sum()), float(group[k_col].fillna(0).sum())
+    big_n = float(population[n_col].fillna(0).sum())
+    if n <= 0 or big_n <= 0:
+        return None
+    p0 = float(population[k_col].fillna(0).sum()) / big_n
+    return (k + GROUP_PRIOR_TRIALS * p0) / (n + GROUP_PRIOR_TRIALS)
+
+
+def defaults_used(rates: dict[str, dict]) -> list[str]:
+    """"group.key" for every rate or audience of ``rates`` that came from a default, not the data."""
+    return [f"{g}.{k[:-len('_source')]}" for g, row in rates.items() for k, v in row.items()
+            if k.endswith("_source") and v != "workspace"]
 
 
 # -- scenarios ------------------------------------------------------------------------------------------
@@ -439,6 +476,7 @@ def simulate(ws, me: str | None = None, *, runs: int = 1000, seed: int = 7, scen
             rates = group_rates(profile, {"committed": ("working",), "random": ("other",)},
                                 COMMITTED_VS_RANDOM_DEFAULTS, column="group")
         out["scenarios"]["committed_vs_random"] = committed_vs_random(rates, runs=runs, seed=seed)
+        out["scenarios"]["committed_vs_random"]["defaults_used"] = defaults_used(rates)
     if "growth" in wanted:
         rates = group_rates(profile, {g: (g,) for g in GROUP_TIERS}, DEFAULT_GROUP_RATES, column="group")
         today = profile["group"].value_counts().to_dict()
@@ -447,12 +485,14 @@ def simulate(ws, me: str | None = None, *, runs: int = 1000, seed: int = 7, scen
             if "rates" in st:
                 st["rates"] = group_rates(st["rates"], {g: (g,) for g in GROUP_TIERS},
                                           {g: tuple(rates[g][k] for k in ("pass_on", "response", "audience"))
-                                           for g in rates}, column="group", default_label="all followers")
+                                           for g in rates}, column="group", default_label="all followers",
+                                          population=profile)
         res = growth(today, rates, strategies, runs=runs, seed=seed)
         if not tiers_known:
             res["today"]["hollow_share"] = None
             for k in ("follow_back", "organic"):
                 res[k]["hollow_share_note"] = "the share among new followers only; today's hollow share is unknown"
         res["rates"] = rates
+        res["defaults_used"] = defaults_used(rates)
         out["scenarios"]["growth"] = res
     return out
