@@ -462,6 +462,16 @@ def _epoch(values) -> np.ndarray:
     return ((s - pd.Timestamp(0)) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
 
 
+def from_audit(source, me, as_of, window_days, tiers):
+    """(ws, me, as_of, window_days, tiers): the command's Audit's when ``source`` is one (the owner, the
+    as-of, the window and the tiers every other command uses), else as given."""
+    from .results.audit import Audit
+
+    if isinstance(source, Audit):
+        return source.ws, source.me, source.window.as_of, source.window.days, source.tier_map
+    return source, me, as_of, window_days, tiers
+
+
 def owner_of(ws, me: str | None) -> str:
     """The owner's id: ``me`` or the workspace's; a clear error when neither is known or it is absent."""
     owner = me or ws.owner
@@ -656,6 +666,7 @@ def response_rates(ws, me: str | None = None, *, as_of=None, window_days: int = 
     0.5 ** (h / half_life); empty when no follower has any history). ``df.attrs`` carries ``basis``,
     ``priors`` and ``half_life``.
     """
+    ws, me, as_of, window_days, tiers = from_audit(ws, me, as_of, window_days, tiers)
     import pandas as pd
 
     owner = owner_of(ws, me)
@@ -685,6 +696,7 @@ def forecast(ws, me: str | None = None, *, as_of=None, window_days: float = WIND
     data cannot tell (no followers and no requests, no engagement) are None. ``half_life`` (in
     requests, or periods; None: every request weighs the same) sets the recency weighting.
     """
+    ws, me, as_of, window_days, tiers = from_audit(ws, me, as_of, window_days, tiers)
     owner = owner_of(ws, me)
     hist = history(ws, owner, as_of=as_of, window_days=window_days, period_days=period_days)
     if hist is None:
@@ -754,6 +766,7 @@ def working_rates(ws, me: str | None = None, *, as_of=None, window_days: int = W
     were active toward the owner) at least once. Falls back to :data:`DEFAULT_WORKING_RATE` and
     :data:`DEFAULT_OTHER_RATE` for a group the workspace has nobody in (``source`` says which).
     """
+    ws, me, as_of, window_days, tiers = from_audit(ws, me, as_of, window_days, tiers)
     out = {"working_rate": DEFAULT_WORKING_RATE, "other_rate": DEFAULT_OTHER_RATE,
            "source": "defaults", "working_means": "committed + occasional tiers"}
     try:
@@ -897,6 +910,7 @@ def backtest(ws, me: str | None = None, *, as_of=None, window_days: float = WIND
     measures for the naive forecast on the same trials, see :func:`naive_backtest`). Coverage and
     error are None with fewer than two trials.
     """
+    ws, me, as_of, window_days, _ = from_audit(ws, me, as_of, window_days, None)
     owner = owner_of(ws, me)
     hist = history(ws, owner, as_of=as_of, window_days=window_days, period_days=period_days)
     if hist is None:

@@ -430,6 +430,7 @@ def simulate(ws, me: str | None = None, *, runs: int = 1000, seed: int = 7, scen
     follow-back versus picky organic growth) or "all". Every figure is an expected value with 10th
     and 90th percentiles over ``runs`` Monte Carlo runs; the same ``seed`` gives the same output.
     """
+    ws, me, as_of, window_days, tiers = fc.from_audit(ws, me, as_of, window_days, tiers)
     from .errors import UsageError
 
     wanted = SCENARIOS if scenario == "all" else (scenario,)

@@ -55,13 +55,11 @@ def forecast_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, n_followers
                          "--followers 7000 --working-share 0.05")
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
-        me, as_of = a.me, a.window.as_of
-        result = fc.forecast(ws, me, as_of=as_of, window_days=window_days, method=method, runs=runs,
-                             seed=seed, tiers=a.tier_map)
+        result = fc.forecast(a, method=method, runs=runs, seed=seed)
         if backtest and result.get("basis"):
-            result["backtest"] = fc.backtest(ws, me, as_of=as_of, window_days=window_days, method=method, seed=seed)
+            result["backtest"] = fc.backtest(a, method=method, seed=seed)
         if n_followers is not None:
-            rates = fc.working_rates(ws, me, as_of=as_of, window_days=window_days, tiers=a.tier_map)
+            rates = fc.working_rates(a)
             wi = fc.what_if(n_followers, working_share, working_rate=rates["working_rate"],
                             other_rate=rates["other_rate"], seed=seed)
             result["what_if"] = {**wi, "rates_source": rates["source"], "working_means": rates["working_means"]}
@@ -134,8 +132,7 @@ def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario)
 
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
-        result = simulate(ws, a.me, runs=runs, seed=seed, scenario=scenario, as_of=a.window.as_of,
-                          window_days=window_days, tiers=a.tier_map)
+        result = simulate(a, runs=runs, seed=seed, scenario=scenario)
     if as_json:
         echo_json(result)
         return

@@ -420,7 +420,7 @@ def forecast(b: Basis, **_) -> dict:
     """The response forecast (expected responders and its 10th–90th percentile range)."""
     from .. import forecast as fc
 
-    out = fc.forecast(b.ws, b.owner, as_of=b.window.as_of, window_days=b.window.days, tiers=b.source.tier_map)
+    out = fc.forecast(b.source)
     keep = ("expected_responders", "low", "high", "model", "basis", "distribution", "population", "requests",
             "periods", "responses", "by_tier", "notes")
     result = {k: _plain(out.get(k)) for k in keep if k in out}
