@@ -111,12 +111,12 @@ def _print_forecast(r: dict) -> None:
 @main.command("simulate")
 @common_options
 @owner_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@output_options(jsonl=False)
 @click.option("--runs", default=1000, show_default=True, type=click.IntRange(1, 1_000_000), help="Monte Carlo runs.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed: the same seed gives the same output.")
 @click.option("--scenario", type=click.Choice(["real", "committed-vs-random", "growth", "all"]), default="all",
               show_default=True, help="Which scenario to run.")
-def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario):
+def simulate_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, runs, seed, scenario):
     """How far a post of yours travels: independent-cascade Monte Carlo on your follow graph.
 
     A post reaches your followers; each account reached passes it on once to its own followers
@@ -133,10 +133,31 @@ def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario)
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
         result = simulate(a, runs=runs, seed=seed, scenario=scenario)
+    if csv_path:
+        write_frame(simulation_rows(result), csv_path)
     if as_json:
         echo_json(result)
-        return
-    _print_simulation(result)
+    elif not csv_path:
+        _print_simulation(result)
+
+
+def simulation_rows(result: dict):
+    """Every figure with a range as a row: scenario, what, expected, low, high."""
+    import pandas as pd
+
+    rows = []
+
+    def walk(path: list[str], node) -> None:
+        if isinstance(node, dict) and {"expected", "low", "high"} <= set(node):
+            rows.append({"scenario": path[0], "what": ".".join(path[1:]),
+                         **{k: node[k] for k in ("expected", "low", "high")}})
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(path + [str(k)], v)
+
+    for name, scenario in result["scenarios"].items():
+        walk([name], scenario)
+    return pd.DataFrame(rows, columns=["scenario", "what", "expected", "low", "high"])
 
 
 def _print_simulation(r: dict) -> None:

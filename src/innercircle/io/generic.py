@@ -243,8 +243,12 @@ def _header(first: bytes, label: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("text is not UTF-8", file=label, row=1, hint="save the file as UTF-8") from None
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    names = [h.strip() for h in next(csv.reader([text]))]
+    limit = csv.field_size_limit()
+    try:  # a very long header line is one row, not a malformed field; the limit is global, so restore it
+        csv.field_size_limit(max(limit, len(text) + 1))
+        names = [h.strip() for h in next(csv.reader([text]))]
+    finally:
+        csv.field_size_limit(limit)
     if len(names) > MAX_COLUMNS:
         raise InputError(f"the header names {len(names):,} columns, more than the {MAX_COLUMNS:,} a "
                          "generic table may have", file=label, row=1,
