@@ -2,9 +2,11 @@
 
 A follow is *hollow* when nobody real and reachable stands behind it. Every account gets
 
-- ``hollow_risk``: 0-1, the chance (model) or rule score that the account is hollow; NaN when too
-  little is known to say;
-- ``hollow``: the string ``"true"`` (risk ≥ threshold), ``"false"``, or ``"unknown"`` (risk NaN);
+- ``hollow_risk``: 0-1, the chance (model; adjusted to the set scored, so that its mean over
+  judged accounts estimates the set's hollow share) or rule score that the account is hollow; NaN
+  when too little is known to say;
+- ``hollow``: the string ``"true"`` (risk ≥ the threshold in force), ``"false"``, or
+  ``"unknown"`` (risk NaN);
   an unknown counts as not flagged wherever accuracy is measured;
 - ``hollow_kind``: ``fake``, ``automated``, ``mass_follower``, ``follow_back_farm``,
   ``inactive``, or ``""`` when not hollow;
