@@ -404,9 +404,12 @@ def test_the_package_api_is_small_sorted_and_aliased_by_metrics_hollow():
 def test_a_missing_bio_column_is_unknown_never_an_empty_bio():
     from innercircle.hollow.features import clean_accounts, profile_features
 
-    without = profile_features(clean_accounts(accounts(followers_count=[90]))[0])
-    empty = profile_features(clean_accounts(accounts(followers_count=[90], bio=[""]))[0])
-    assert math.isnan(without.loc[0, "bio_len"]) and empty.loc[0, "bio_len"] == 0
+    def bio_len(**cols):
+        return profile_features(clean_accounts(accounts(**cols))[0])["bio_len"].tolist()
+
+    assert all(map(math.isnan, bio_len(followers_count=[90, 80])))             # no bio column
+    assert all(map(math.isnan, bio_len(followers_count=[90, 80], bio=["", None])))  # none filled
+    assert bio_len(followers_count=[90, 80], bio=["", "Founder"]) == [0.0, 7.0]   # others filled
     r = one(followers_count=90, following_count=900, posts_count=0, has_avatar=True)
     assert "no bio" not in r["reasons"]
 

@@ -2,9 +2,11 @@
 
 A follow is *hollow* when nobody real and reachable stands behind it. Every account gets
 
-- ``hollow_risk``: 0-1, the chance (model) or rule score that the account is hollow; NaN when too
-  little is known to say;
-- ``hollow``: the string ``"true"`` (risk ≥ threshold), ``"false"``, or ``"unknown"`` (risk NaN);
+- ``hollow_risk``: 0-1, the chance (model; adjusted to the set scored, so that its mean over
+  judged accounts estimates the set's hollow share) or rule score that the account is hollow; NaN
+  when too little is known to say;
+- ``hollow``: the string ``"true"`` (risk ≥ the threshold in force), ``"false"``, or
+  ``"unknown"`` (risk NaN);
   an unknown counts as not flagged wherever accuracy is measured;
 - ``hollow_kind``: ``fake``, ``automated``, ``mass_follower``, ``follow_back_farm``,
   ``inactive``, or ``""`` when not hollow;
@@ -253,7 +255,9 @@ def _explain_model(model, X: pd.DataFrame, p: np.ndarray, risk: np.ndarray, reas
     for j, i in enumerate(rows):
         top = [groups[k] for k in order[j, :3] if drops[j, k] > 0.1] or [groups[order[j, 0]]]
         facts = [f for g in top for f in _facts(g, cols, j)]
-        reasons[i].insert(0, f"profile classifier {p[i]:.2f}: " + "; ".join(facts))
+        # no number here: the probability at the reference prior is not the risk shown, which is
+        # adjusted to the set
+        reasons[i].insert(0, "profile classifier: " + "; ".join(facts))
 
 
 def _facts(group: str, cols: dict, j: int) -> list[str]:
@@ -280,6 +284,8 @@ def _facts(group: str, cols: dict, j: int) -> list[str]:
         out.append("no URL")
     if x["handle_digits"] >= 0.3:
         out.append(f"handle {x['handle_digits']:.0%} digits")
+    elif not out and not np.isnan(x["handle_len"]):
+        out.append(f"handle of {int(x['handle_len'])} characters")
     if not np.isnan(x["name_handle_sim"]) and x["name_handle_sim"] < 0.3:
         out.append("display name unlike the handle")
     return out or ["profile text"]
