@@ -65,8 +65,14 @@ def _summary(label: str, bts: list[dict]) -> dict:
     exp = np.array([r["expected"] for r in rows])
     act = np.array([r["actual"] for r in rows])
     inside = np.mean([r["inside"] for r in rows])
-    print(f"  {label:<44} trials {len(rows):>4}  coverage {inside:6.1%}  MAE {np.mean(np.abs(exp - act)):8.2f}"
-          f"  mean actual {act.mean():8.2f}  mean expected {exp.mean():8.2f}")
+    score = fc.interval_score([r["low"] for r in rows], [r["high"] for r in rows], act).mean()
+    tested = np.array([bt["tested"] for bt in bts if bt.get("naive") and bt["tested"]])
+    naive = [bt["naive"] for bt in bts if bt.get("naive") and bt["tested"]]
+    n_cov, n_mae, n_score = (np.average([n[k] for n in naive], weights=tested)
+                             for k in ("coverage", "mean_absolute_error", "interval_score"))
+    print(f"  {label:<44} trials {len(rows):>4}  coverage {inside:6.1%} (naive {n_cov:6.1%})  "
+          f"interval score {score:9.2f} (naive {n_score:9.2f})  MAE {np.mean(np.abs(exp - act)):8.2f} "
+          f"(naive {n_mae:8.2f})  mean actual {act.mean():8.2f}")
     return {"trials": len(rows), "coverage": inside}
 
 
