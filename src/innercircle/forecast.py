@@ -177,6 +177,14 @@ def _poisson_piece(lam: float, tail: float) -> tuple[np.ndarray, int]:
     return poisson.pmf(ks, lam), lo
 
 
+def _with_outsiders(part: tuple[np.ndarray, int], lam: float, tail: float) -> tuple[np.ndarray, int]:
+    """A (pmf, offset) convolved with a Poisson(``lam``) count (unchanged when ``lam`` is 0)."""
+    if lam <= 0:
+        return part
+    piece, plo = _poisson_piece(lam, tail)
+    return np.convolve(part[0], piece), part[1] + plo
+
+
 def appeal_factors(spread: float, nodes: int = 15) -> np.ndarray:
     """``nodes`` equally likely values of a request's appeal A, log A ~ Normal(., spread^2), mean 1."""
     from scipy.stats import norm
@@ -197,7 +205,8 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
     refinements: ``spread`` > 0 multiplies every rate by a common appeal factor A (log-normal, mean 1,
     standard deviation ``spread`` on the log scale; 15 equally likely values) so that whole requests
     can be more or less popular; ``extra_poisson`` adds a Poisson count with that mean (answers from
-    outside the population).
+    outside the population), whose mean the same appeal factor multiplies: a request that interests
+    more followers interests more outsiders too.
 
     >>> d = sum_of_bernoullis([0.5, 0.5, 0.5])
     >>> (d.mean, d.low, d.high, d.method)
@@ -219,7 +228,7 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
     if method == "monte-carlo":
         rng = np.random.default_rng(seed)
         a = factors[rng.integers(0, len(factors), size=runs)] if spread > 0 else np.ones(runs)
-        draws = rng.poisson(extra_poisson, size=runs) if extra_poisson > 0 else np.zeros(runs, dtype=np.int64)
+        draws = rng.poisson(extra_poisson * a) if extra_poisson > 0 else np.zeros(runs, dtype=np.int64)
         for pg, c in zip(p, counts):
             draws += rng.binomial(int(c), np.minimum(pg * a, 1.0))
         low, high = (int(v) for v in np.quantile(draws, QUANTILES, method="inverted_cdf"))
@@ -227,15 +236,12 @@ def sum_of_bernoullis(p, counts=None, *, method: str = "auto", runs: int = 20_00
         return TotalDistribution(mean, low, high, "monte-carlo", lo, np.bincount(draws - lo) / runs)
     if method != "exact":
         raise ValueError(f"unknown method {method!r}")
-    parts = [_exact_pmf(np.minimum(p * a, 1.0), counts, tail) for a in factors]
-    lo = min(o for _, o in parts)
-    pmf = np.zeros(max(o + len(m) for m, o in parts) - lo)
+    parts = [_with_outsiders(_exact_pmf(np.minimum(p * a, 1.0), counts, tail), extra_poisson * a, tail)
+             for a in factors]
+    offset = min(o for _, o in parts)
+    pmf = np.zeros(max(o + len(m) for m, o in parts) - offset)
     for m, o in parts:
-        pmf[o - lo:o - lo + len(m)] += m / len(parts)
-    offset = lo
-    if extra_poisson > 0:
-        piece, plo = _poisson_piece(extra_poisson, tail)
-        pmf, offset = np.convolve(pmf, piece), offset + plo
+        pmf[o - offset:o - offset + len(m)] += m / len(parts)
     low, high = _quantiles_from_pmf(pmf, offset)
     return TotalDistribution(mean, low, high, "exact", offset, pmf)
 
