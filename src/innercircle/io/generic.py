@@ -243,8 +243,10 @@ def _header(first: bytes, label: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("text is not UTF-8", file=label, row=1, hint="save the file as UTF-8") from None
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    names = [h.strip() for h in next(csv.reader([text]))]
+    try:
+        names = [h.strip() for h in next(csv.reader([text]))]
+    except csv.Error as e:
+        raise InputError(f"cannot read the header row ({e})", file=label, row=1) from None
     if len(names) > MAX_COLUMNS:
         raise InputError(f"the header names {len(names):,} columns, more than the {MAX_COLUMNS:,} a "
                          "generic table may have", file=label, row=1,
