@@ -137,6 +137,7 @@ VALUE_CASES = {
     "fractional count": ({"accounts.csv": "id,followers_count\na,2.5\n"}, ["row 2", "followers_count", "2.5"]),
     "id with a newline": ({"accounts.csv": 'id,name\n"a\nb",Ann\n'}, ["row 2", "'id'", "control character"]),
     "text with a NUL": ({"accounts.csv": "id,bio\na,x\x00y\n"}, ["row 2", "'bio'", "NUL"]),
+    "column name with a NUL": ({"accounts.csv": "id,foll\x00owers\na,1\n"}, ["row 1", "control character"]),
 }
 
 

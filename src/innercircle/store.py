@@ -374,6 +374,10 @@ class _Stager:
     # -- the typed view -------------------------------------------------------------------------
 
     def _check_columns(self, types: dict[str, str]) -> None:
+        odd = next((c for c in types if _CONTROL.search(c)), None)
+        if odd is not None:
+            self._error(f"the column name {odd[:60]!r} holds a control character", row=1,
+                        hint="rename the column")
         for col in REQUIRED[self.name]:
             if col not in types:
                 header = ", ".join(c for c in types if c != "_line")
@@ -536,6 +540,7 @@ _ID_COLUMNS = {"follows": ("follower", "followee"), "interactions": ("actor", "t
 #: Every column that holds an id: no control characters (they break lines, terminals and CSV).
 _IDS = {"accounts": ("id",), "follows": ("follower", "followee"), "interactions": ("actor", "target", "post"),
         "posts": ("id", "author", "reply_to"), "groups": ("group",), "memberships": ("group", "account")}
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _NUMERIC = re.compile(r"^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT"
                       r"|DOUBLE|FLOAT|DECIMAL.*)$")
 #: Seconds from 1970 of 0001-01-01 and 9999-12-31: beyond them no timestamp exists (cannot read).
