@@ -595,17 +595,20 @@ def _value_rules(table: str, earliest: datetime, now: datetime) -> list[tuple[st
 
 
 def _connect(path: str, *, read_only: bool = False):
-    """A DuckDB connection with a memory limit and a spill folder, so a big import spills, not swells.
+    """A DuckDB connection with a spill folder, and a memory limit where it writes (imports), so a
+    big import spills to disk instead of swelling.
 
-    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); spill files go
-    to the process's scratch folder, which is removed however the process ends.
+    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); read-only and
+    in-memory workspaces keep DuckDB's default. Spill files go to the process's scratch folder, which is
+    removed however the process ends.
     """
     import duckdb
 
     from .tempfiles import scratch
 
-    config = {"memory_limit": os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB"),
-              "temp_directory": str(scratch() / "duckdb")}
+    config = {"temp_directory": str(scratch() / "duckdb")}
+    if not read_only and path != ":memory:":  # an in-memory database cannot spill its tables
+        config["memory_limit"] = os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB")
     con = duckdb.connect(path, read_only=read_only, config=config)
     con.execute("SET TimeZone='UTC'")
     # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
