@@ -82,7 +82,7 @@ def read_member(tree: SourceTree, member: str, *, label: str, batch: ImportBatch
     out = Path(name)
     batches = _parquet_batches(tree, member, label) if member.lower().endswith(".parquet") \
         else _csv_batches(tree, member, label)
-    _write(_numbered(batches, label, batch), out)
+    _write(_numbered(batches, label, batch), out, label)
     return out
 
 
@@ -95,7 +95,7 @@ def read_table_file(path: Path, table: str, *, label: str | None = None):
         return pq.read_table(read_member(tree, member, label=label or str(path)))
 
 
-def _write(batches, out: Path) -> None:
+def _write(batches, out: Path, label: str) -> None:
     import pyarrow.parquet as pq
 
     writer = None
@@ -108,7 +108,7 @@ def _write(batches, out: Path) -> None:
         if writer is not None:
             writer.close()
     if writer is None:
-        raise InputError("the file holds no table", file=str(out))
+        raise InputError("the file holds no table", file=label)
 
 
 def _numbered(batches, label: str, batch: ImportBatch | None):
@@ -135,6 +135,8 @@ def _numbered(batches, label: str, batch: ImportBatch | None):
         if done > limit:
             raise InputError(f"holds more than {limit:,} rows", file=label,
                              hint="raise the limit with --max-rows if this is really one network")
+        if "_line" in b.schema.names:  # a column of the source must not pose as the row number
+            b = b.drop_columns(["_line"])
         yield b.append_column("_line", pa.array(np.arange(done - b.num_rows + 2, done + 2, dtype="int64")))
 
 
