@@ -285,3 +285,17 @@ def test_weights_that_are_stored_give_strict_json(cli, tmp_path):
     code, out, err = cli("followers", "--json", "--workspace", ws)
     assert code == 0, err
     json.loads(out, parse_constant=lambda c: (_ for _ in ()).throw(AssertionError(c)))
+
+
+def test_row_and_size_limits_refuse_and_can_be_raised(cli, tmp_path, workspace):
+    import zipfile
+
+    rows = "follower,followee\n" + "".join(f"u{i},me\n" for i in range(50))
+    src = tmp_path / "net.zip"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("net/follows.csv", rows)
+    code, out, err = cli("import", src, "--workspace", workspace, "--max-rows", "10")
+    assert_one_line_error(code, out, err, ["follows.csv", "more than 10 rows", "--max-rows"])
+    code, out, err = cli("import", src, "--workspace", workspace, "--max-size", "100")
+    assert_one_line_error(code, out, err, ["net.zip", "limit of 100 bytes"])
+    assert cli("import", src, "--workspace", workspace, "--max-rows", "50", "--quiet")[0] == 0
