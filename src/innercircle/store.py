@@ -196,6 +196,8 @@ class Workspace:
         self.con = _connect(self.path)
 
     def _import(self, batch: ImportBatch, *, me: str | None, replace: bool, source_key: str | None) -> dict:
+        import duckdb
+
         owner = str(me) if me is not None else (batch.owner or (None if replace else self.owner))
         skipped = dict(batch.skipped)
         staged = self._stage(batch, owner, skipped)
@@ -224,14 +226,10 @@ class Workspace:
             self._merge_accounts(staged.get("accounts"), sid)
             c.execute("COMMIT")
         except BaseException:
-            import duckdb
-
             with contextlib.suppress(duckdb.Error):  # an interrupted query has rolled back already
                 c.execute("ROLLBACK")
             raise
         finally:
-            import duckdb
-
             with contextlib.suppress(duckdb.Error):
                 for name in staged.values():
                     c.execute(f"DROP TABLE IF EXISTS {name}")
