@@ -277,14 +277,17 @@ def test_a_mastodon_actor_with_a_malformed_url_is_one_line(cli, tmp_path, worksp
 
 
 def test_weights_that_are_stored_give_strict_json(cli, tmp_path):
-    src = write_files(tmp_path / "w", {"interactions.csv": INT + "a,me,like,2024-01-01,1e300\nb,me,reply,2024-01-02,0\n"})
+    src = write_files(tmp_path / "w", {"interactions.csv": INT + "a,me,like,2024-01-01,1e300\nb,me,reply,2024-01-02,0\n"
+                                                            "a,me,share,2024-01-03,1.7e308\n",
+                                       "follows.csv": "follower,followee\na,me\nb,me\nme,a\n"})
     ws = tmp_path / "w.duckdb"
     assert cli("import", src, "--me", "me", "--workspace", ws, "--quiet")[0] == 0
     import json
 
-    code, out, err = cli("followers", "--json", "--workspace", ws)
-    assert code == 0, err
-    json.loads(out, parse_constant=lambda c: (_ for _ in ()).throw(AssertionError(c)))
+    for command in ("followers", "audit", "forecast", "simulate", "report"):
+        code, out, err = cli(command, "--json", "--workspace", ws)
+        assert code == 0, (command, err)
+        json.loads(out, parse_constant=lambda c: (_ for _ in ()).throw(AssertionError((command, c))))
 
 
 def test_row_and_size_limits_refuse_and_can_be_raised(cli, tmp_path, workspace):
