@@ -19,7 +19,7 @@ import zipfile
 
 import pytest
 
-ROWS = 150_000
+ROWS = 100_000
 
 
 def cli(*args, tmpdir, **kw) -> subprocess.Popen:
@@ -69,7 +69,7 @@ def totals(ws, tmpdir) -> dict:
 
 
 CASES = [("SIGTERM", 0.3), ("SIGTERM", 0.85), ("SIGINT", 0.5), ("SIGHUP", 0.6),
-         ("SIGKILL", 0.1), ("SIGKILL", 0.45), ("SIGKILL", 0.8), ("SIGKILL", 0.97)]
+         ("SIGKILL", 0.1), ("SIGKILL", 0.6), ("SIGKILL", 0.97)]
 
 
 @pytest.mark.parametrize("name,at", CASES, ids=[f"{n}-at-{int(a * 100)}%" for n, a in CASES])
@@ -83,7 +83,9 @@ def test_an_import_stopped_by_a_signal_leaves_the_workspace_whole(setup, tmp_pat
     proc.send_signal(getattr(signal, name))
     code, _, err = finish(proc)
     assert "Traceback" not in err and "unexpected error" not in err
-    if name != "SIGKILL" and code != 0 and digest(ws) == before:
+    sig = getattr(signal, name)
+    # code -sig: the signal came before the command began (still importing Python): nothing to clean up
+    if name != "SIGKILL" and code not in (0, -sig) and digest(ws) == before:
         assert err.strip().splitlines()[-1].startswith("innercircle: interrupted"), err
         assert list(tmpdir.iterdir()) == [], "a signal that can be caught leaves no temporary file"
     after = totals(ws, tmpdir)  # one more run: sweeps what a kill -9 left

@@ -52,17 +52,17 @@ def check_source(path: str | Path) -> Path:
 def detect(path: str | Path) -> str:
     """The format of ``path``, from what it holds (file names inside it, first bytes).
 
-    When no format claims it and the archive itself is refused (zip slip, a bomb, a link out of the
-    tree, a corrupt archive), that refusal is the error: it is the real reason.
+    When the archive itself is refused (zip slip, a bomb, a link out of the tree, a corrupt
+    archive, one over the limits), that refusal is the error: it is the real reason.
     """
     path = check_source(path)
     if path.is_file() and path.stat().st_size == 0:
         raise InputError("the file is empty", file=str(path))
+    _refusal(path)  # an archive refused as such (zip slip, a bomb, over the limits): that is the reason
     for fmt in FORMATS:
         module = _reader(fmt)
         if module is not None and _claims(module, path):
             return fmt
-    _refusal(path)
     raise InputError("not a source innercircle recognises", file=str(path),
                      hint=f"expected one of: {', '.join(available_formats())} (see 'innercircle import --help'), "
                           "or name it with --format")

@@ -82,7 +82,7 @@ def read_member(tree: SourceTree, member: str, *, label: str, batch: ImportBatch
     out = Path(name)
     batches = _parquet_batches(tree, member, label) if member.lower().endswith(".parquet") \
         else _csv_batches(tree, member, label)
-    _write(_numbered(batches, label, batch), out)
+    _write(_numbered(batches, label, batch), out, label)
     return out
 
 
@@ -95,7 +95,7 @@ def read_table_file(path: Path, table: str, *, label: str | None = None):
         return pq.read_table(read_member(tree, member, label=label or str(path)))
 
 
-def _write(batches, out: Path) -> None:
+def _write(batches, out: Path, label: str) -> None:
     import pyarrow.parquet as pq
 
     writer = None
@@ -108,7 +108,7 @@ def _write(batches, out: Path) -> None:
         if writer is not None:
             writer.close()
     if writer is None:
-        raise InputError("the file holds no table", file=str(out))
+        raise InputError("the file holds no table", file=label)
 
 
 def _numbered(batches, label: str, batch: ImportBatch | None):
@@ -135,6 +135,8 @@ def _numbered(batches, label: str, batch: ImportBatch | None):
         if done > limit:
             raise InputError(f"holds more than {limit:,} rows", file=label,
                              hint="raise the limit with --max-rows if this is really one network")
+        if "_line" in b.schema.names:  # a column of the source must not pose as the row number
+            b = b.drop_columns(["_line"])
         yield b.append_column("_line", pa.array(np.arange(done - b.num_rows + 2, done + 2, dtype="int64")))
 
 
@@ -243,12 +245,19 @@ def _header(first: bytes, label: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("text is not UTF-8", file=label, row=1, hint="save the file as UTF-8") from None
+<<<<<<< HEAD
     limit = csv.field_size_limit()
     try:  # a very long header line is one row, not a malformed field; the limit is global, so restore it
         csv.field_size_limit(max(limit, len(text) + 1))
         names = [h.strip() for h in next(csv.reader([text]))]
     finally:
         csv.field_size_limit(limit)
+=======
+    try:
+        names = [h.strip() for h in next(csv.reader([text]))]
+    except csv.Error as e:
+        raise InputError(f"cannot read the header row ({e})", file=label, row=1) from None
+>>>>>>> issue-16
     if len(names) > MAX_COLUMNS:
         raise InputError(f"the header names {len(names):,} columns, more than the {MAX_COLUMNS:,} a "
                          "generic table may have", file=label, row=1,

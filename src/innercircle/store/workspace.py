@@ -200,6 +200,8 @@ class Workspace:
         self.con = _connect(self.path)
 
     def _import(self, batch: ImportBatch, *, me: str | None, replace: bool, source_key: str | None) -> dict:
+        import duckdb
+
         owner = str(me) if me is not None else (batch.owner or (None if replace else self.owner))
         skipped = dict(batch.skipped)
         staged = self._stage(batch, owner, skipped)
@@ -228,14 +230,10 @@ class Workspace:
             self._merge_accounts(staged.get("accounts"), sid)
             c.execute("COMMIT")
         except BaseException:
-            import duckdb
-
             with contextlib.suppress(duckdb.Error):  # an interrupted query has rolled back already
                 c.execute("ROLLBACK")
             raise
         finally:
-            import duckdb
-
             with contextlib.suppress(duckdb.Error):
                 for name in staged.values():
                     c.execute(f"DROP TABLE IF EXISTS {name}")
@@ -378,6 +376,10 @@ class _Stager:
     # -- the typed view -------------------------------------------------------------------------
 
     def _check_columns(self, types: dict[str, str]) -> None:
+        odd = next((c for c in types if _CONTROL.search(c)), None)
+        if odd is not None:
+            self._error(f"the column name {odd[:60]!r} holds a control character", row=1,
+                        hint="rename the column")
         for col in REQUIRED[self.name]:
             if col not in types:
                 header = ", ".join(c for c in types if c != "_line")
@@ -540,6 +542,7 @@ _ID_COLUMNS = {"follows": ("follower", "followee"), "interactions": ("actor", "t
 #: Every column that holds an id: no control characters (they break lines, terminals and CSV).
 _IDS = {"accounts": ("id",), "follows": ("follower", "followee"), "interactions": ("actor", "target", "post"),
         "posts": ("id", "author", "reply_to"), "groups": ("group",), "memberships": ("group", "account")}
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _NUMERIC = re.compile(r"^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT"
                       r"|DOUBLE|FLOAT|DECIMAL.*)$")
 #: Seconds from 1970 of 0001-01-01 and 9999-12-31: beyond them no timestamp exists (cannot read).
@@ -594,17 +597,20 @@ def _value_rules(table: str, earliest: datetime, now: datetime) -> list[tuple[st
 
 
 def _connect(path: str, *, read_only: bool = False):
-    """A DuckDB connection with a memory limit and a spill folder, so a big import spills, not swells.
+    """A DuckDB connection with a spill folder, and a memory limit where it writes (imports), so a
+    big import spills to disk instead of swelling.
 
-    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); spill files go
-    to the process's scratch folder, which is removed however the process ends.
+    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); read-only and
+    in-memory workspaces keep DuckDB's default. Spill files go to the process's scratch folder, which is
+    removed however the process ends.
     """
     import duckdb
 
     from ..tempfiles import scratch
 
-    config = {"memory_limit": os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB"),
-              "temp_directory": str(scratch() / "duckdb")}
+    config = {"temp_directory": str(scratch() / "duckdb")}
+    if not read_only and path != ":memory:":  # an in-memory database cannot spill its tables
+        config["memory_limit"] = os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB")
     con = duckdb.connect(path, read_only=read_only, config=config)
     con.execute("SET TimeZone='UTC'")
     # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
