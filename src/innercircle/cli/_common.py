@@ -19,7 +19,7 @@ from typing import Any, Callable
 import click
 
 from ..errors import InnercircleError
-from ..model import iso
+from ..model import iso, round_floats
 from ..tempfiles import install as install_cleanup
 
 DEFAULT_WORKSPACE = "innercircle.duckdb"
@@ -196,7 +196,7 @@ def csv_ready(df):
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             out[col] = s.map(lambda v: iso(v.to_pydatetime()) if not pd.isna(v) else None).astype(object)
         elif pd.api.types.is_float_dtype(s.dtype):
-            out[col] = s.round(DECIMALS)
+            out[col] = round_floats(s, DECIMALS)
     return out
 
 

@@ -245,19 +245,10 @@ def _header(first: bytes, label: str) -> list[str]:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("text is not UTF-8", file=label, row=1, hint="save the file as UTF-8") from None
-<<<<<<< HEAD
-    limit = csv.field_size_limit()
-    try:  # a very long header line is one row, not a malformed field; the limit is global, so restore it
-        csv.field_size_limit(max(limit, len(text) + 1))
-        names = [h.strip() for h in next(csv.reader([text]))]
-    finally:
-        csv.field_size_limit(limit)
-=======
     try:
         names = [h.strip() for h in next(csv.reader([text]))]
     except csv.Error as e:
         raise InputError(f"cannot read the header row ({e})", file=label, row=1) from None
->>>>>>> issue-16
     if len(names) > MAX_COLUMNS:
         raise InputError(f"the header names {len(names):,} columns, more than the {MAX_COLUMNS:,} a "
                          "generic table may have", file=label, row=1,

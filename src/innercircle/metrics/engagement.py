@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS, KIND_REGISTRY, unknown_kinds
+from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS, KIND_REGISTRY, round_floats, unknown_kinds
 
 #: Ledger column for each interaction kind, and the fact that must be known for it to count
 #: (derived from :data:`innercircle.model.KIND_REGISTRY`).
@@ -174,7 +174,7 @@ def finish_ledger(df, unknown_facts=frozenset(), *, committed_days: int = 3):
         df[col] = df[col].fillna(0).astype("int64")
     for col in ("engagement_score", "care_received", "care_given"):
         # rounded: DuckDB's parallel sums differ in the last bits from run to run
-        df[col] = df[col].fillna(0.0).astype("float64").round(9)
+        df[col] = round_floats(df[col].fillna(0.0).astype("float64"), 9)
     assign_tiers(df, unknown_facts, committed_days=committed_days)
     blind = unknown_kinds(unknown_facts)
     for kind, (col, fact) in KIND_COLUMNS.items():

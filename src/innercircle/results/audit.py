@@ -413,7 +413,7 @@ def _expected_share(a: Audit) -> dict:
 
 def _care_correlation(table) -> float | None:
     """Spearman's rho between care given and care received over the followers (None when undefined)."""
-    care = table[["care_given", "care_received"]].round(9)
+    care = table[["care_given", "care_received"]]
     if len(care) < 3 or care["care_given"].nunique() < 2 or care["care_received"].nunique() < 2:
         return None
     return round(float(care["care_given"].rank().corr(care["care_received"].rank())), 4)
