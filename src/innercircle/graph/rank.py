@@ -35,7 +35,7 @@ def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
     ``working_followers``).
 
     A working follower follows the account and acted for it in the window (committed or occasional:
-    :func:`innercircle.queries.working_pairs`), and is not judged hollow. For the workspace owner the
+    :func:`innercircle.store.queries.working_pairs`), and is not judged hollow. For the workspace owner the
     count is the audit's own ``working``. For any other account, a follower is judged hollow from its
     profile with the same model, threshold and as-of, vouched for by its active days toward that
     account as in the audit; the signals that only the owner's follower list carries (follow-back

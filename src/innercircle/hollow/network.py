@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..store import queries
 from .features import clean_accounts
 from .rules import fmt_count, plural
 from .score import COLUMNS, INACTIVE_DAYS, METHODS, _farmlike, _score
@@ -58,8 +59,7 @@ def _owner(ws, me):
 
 
 def _followers(ws, me: str) -> pd.DataFrame:
-    return ws.sql("SELECT a.* FROM accounts a JOIN (SELECT DISTINCT follower FROM follows "
-                  "WHERE followee = ?) f ON a.id = f.follower ORDER BY a.id", [me])
+    return queries.follower_accounts(ws.con, me)
 
 
 def hollow_followers(ws, me: str | None = None, *, threshold: float | None = None,
@@ -95,8 +95,8 @@ def _default_as_of(ws, acc: pd.DataFrame):
     obs = pd.to_datetime(acc.get("observed_at"), errors="coerce") if "observed_at" in acc else None
     if obs is not None and obs.notna().any():
         return obs.max()
-    row = ws.con.execute("SELECT max(imported_at) FROM snapshots").fetchone()
-    return pd.Timestamp(row[0]) if row and row[0] is not None else None
+    latest = queries.latest_import(ws.con)
+    return pd.Timestamp(latest) if latest is not None else None
 
 
 def network_signals(ws, me: str, clean: pd.DataFrame, *, as_of=None) -> pd.DataFrame:
@@ -147,46 +147,20 @@ def _active_days(ws, me: str, as_of) -> pd.DataFrame:
 
     end = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.max.floor("D")
     start = end - pd.Timedelta(days=365)
-    return ws.sql(
-        'SELECT actor AS id, count(DISTINCT CAST("at" AS DATE)) AS days FROM interactions '
-        'WHERE target = $me AND kind IN (SELECT unnest($kinds)) AND "at" > $start AND "at" <= $end '
-        'GROUP BY actor',
-        {"me": me, "kinds": list(ACTIVE_KINDS), "start": start.to_pydatetime(),
-         "end": end.to_pydatetime()})
+    return queries.active_days_toward(ws.con, me, start.to_pydatetime(), end.to_pydatetime(), ACTIVE_KINDS)
 
 
 def _network_facts(ws, me: str) -> pd.DataFrame:
     """Per follower: minutes from the owner's follow to their follow back; mutual follows with
     other followers of the owner."""
-    return ws.sql(
-        """
-        WITH f AS (SELECT DISTINCT follower AS id FROM follows WHERE followee = $me),
-        back AS (
-            SELECT a.follower AS id,
-                   min(date_diff('second', b.since, a.since)) / 60.0 AS back_minutes
-            FROM follows a JOIN follows b ON b.follower = $me AND b.followee = a.follower
-            WHERE a.followee = $me AND a.since IS NOT NULL AND b.since IS NOT NULL
-              AND a.since >= b.since
-            GROUP BY a.follower),
-        mutual AS (
-            SELECT x.follower AS id, count(*) AS mutual_followers
-            FROM follows x
-            JOIN follows y ON y.follower = x.followee AND y.followee = x.follower
-            JOIN f fx ON fx.id = x.follower JOIN f fy ON fy.id = x.followee
-            GROUP BY x.follower)
-        SELECT f.id, back.back_minutes, coalesce(mutual.mutual_followers, 0) AS mutual_followers
-        FROM f LEFT JOIN back USING (id) LEFT JOIN mutual USING (id)
-        """, {"me": me})
+    return queries.follow_back_facts(ws.con, me)
 
 
 def _inactive(ws, clean, pos, risk, kind, reason, as_of) -> None:
     """Followers whose last recorded post or action is more than a year before ``as_of``."""
     if as_of is None:
         return
-    last = ws.sql(
-        'SELECT id, max("at") AS last_at FROM ('
-        ' SELECT author AS id, "at" FROM posts WHERE "at" IS NOT NULL'
-        ' UNION ALL SELECT actor AS id, "at" FROM interactions WHERE "at" IS NOT NULL) GROUP BY id')
+    last = queries.last_activity(ws.con)
     cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=INACTIVE_DAYS)
     for row in last.itertuples(index=False):
         i = pos.get(str(row.id))
@@ -231,8 +205,7 @@ def _bursts(ws, me: str, clean: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, l
     known = created.notna().to_numpy()
     if known.sum() < BURST_MIN_SIZE:
         return empty
-    since = ws.sql("SELECT follower AS id, min(since) AS since FROM follows WHERE followee = ? "
-                   "GROUP BY follower", [me])
+    since = queries.follow_since(ws.con, me)
     since = clean[["id"]].astype({"id": str}).merge(since.astype({"id": str}), on="id", how="left")["since"]
     ids = clean["id"].astype(str).to_numpy()[known]
     day = (created[known].astype("datetime64[s]").astype("int64").to_numpy() / 86400.0)

@@ -308,3 +308,63 @@ def received_counts(con):
                count(*) FILTER (WHERE kind = 'mention') AS mentions,
                count(*) FILTER (WHERE kind = 'reply') AS replies
         FROM interactions WHERE actor <> target AND target IS NOT NULL GROUP BY target""").df()
+
+
+# -- hollow detection's network signals ------------------------------------------------------------
+
+
+def follower_accounts(con, me: str):
+    """Every accounts column of ``me``'s followers, ordered by id."""
+    return con.execute("SELECT a.* FROM accounts a JOIN (SELECT DISTINCT follower FROM follows "
+                       "WHERE followee = ?) f ON a.id = f.follower ORDER BY a.id", [me]).df()
+
+
+def latest_import(con):
+    """When the newest snapshot was imported (None in an empty workspace)."""
+    row = con.execute("SELECT max(imported_at) FROM snapshots").fetchone()
+    return row[0] if row else None
+
+
+def active_days_toward(con, me: str, start, end, kinds):
+    """Per account: distinct days with an interaction of ``kinds`` aimed at ``me`` in (start, end]."""
+    return con.execute(
+        'SELECT actor AS id, count(DISTINCT CAST("at" AS DATE)) AS days FROM interactions '
+        'WHERE target = $me AND kind IN (SELECT unnest($kinds)) AND "at" > $start AND "at" <= $end '
+        "GROUP BY actor", {"me": me, "kinds": list(kinds), "start": start, "end": end}).df()
+
+
+def follow_back_facts(con, me: str):
+    """Per follower of ``me``: minutes from ``me``'s follow to theirs back (``back_minutes``) and how
+    many mutual follows they have with ``me``'s other followers (``mutual_followers``)."""
+    return con.execute("""
+        WITH f AS (SELECT DISTINCT follower AS id FROM follows WHERE followee = $me),
+        back AS (
+            SELECT a.follower AS id,
+                   min(date_diff('second', b.since, a.since)) / 60.0 AS back_minutes
+            FROM follows a JOIN follows b ON b.follower = $me AND b.followee = a.follower
+            WHERE a.followee = $me AND a.since IS NOT NULL AND b.since IS NOT NULL
+              AND a.since >= b.since
+            GROUP BY a.follower),
+        mutual AS (
+            SELECT x.follower AS id, count(*) AS mutual_followers
+            FROM follows x
+            JOIN follows y ON y.follower = x.followee AND y.followee = x.follower
+            JOIN f fx ON fx.id = x.follower JOIN f fy ON fy.id = x.followee
+            GROUP BY x.follower)
+        SELECT f.id, back.back_minutes, coalesce(mutual.mutual_followers, 0) AS mutual_followers
+        FROM f LEFT JOIN back USING (id) LEFT JOIN mutual USING (id)
+        """, {"me": me}).df()
+
+
+def last_activity(con):
+    """Per account: the time of its latest post or interaction on record (``last_at``)."""
+    return con.execute(
+        'SELECT id, max("at") AS last_at FROM ('
+        ' SELECT author AS id, "at" FROM posts WHERE "at" IS NOT NULL'
+        ' UNION ALL SELECT actor AS id, "at" FROM interactions WHERE "at" IS NOT NULL) GROUP BY id').df()
+
+
+def follow_since(con, me: str):
+    """Per follower of ``me``: when they followed (the earliest ``since`` on record)."""
+    return con.execute("SELECT follower AS id, min(since) AS since FROM follows WHERE followee = ? "
+                       "GROUP BY follower", [me]).df()
