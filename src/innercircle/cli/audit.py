@@ -130,7 +130,7 @@ def changes_cmd(ctx_obj, me, since, csv_path, as_json):
     """
     import pandas as pd
 
-    from ..changes import changes
+    from ..results.changes import changes
 
     with open_for_read(ctx_obj) as ws:
         result = changes(ws, me, since=since)

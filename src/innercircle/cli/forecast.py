@@ -47,7 +47,7 @@ def forecast_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, n_followers
 
     Example: innercircle forecast --json --followers 7000 --working-share 0.05
     """
-    from .. import forecast as fc
+    from ..results import forecast as fc
     from ..errors import UsageError
 
     if (n_followers is None) != (working_share is None):
@@ -128,7 +128,7 @@ def simulate_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, runs, seed,
 
     Example: innercircle simulate --json --scenario all --runs 1000 --seed 7
     """
-    from ..simulate import simulate
+    from ..results.simulate import simulate
 
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)

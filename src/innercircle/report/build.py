@@ -418,7 +418,7 @@ def _sum(values) -> int | None:
 
 def forecast(b: Basis, **_) -> dict:
     """The response forecast (expected responders and its 10th–90th percentile range)."""
-    from .. import forecast as fc
+    from ..results import forecast as fc
 
     out = fc.forecast(b.source)
     keep = ("expected_responders", "low", "high", "model", "basis", "distribution", "population", "requests",
@@ -464,7 +464,7 @@ def _advice_item(r: dict, name: str) -> dict:
 
 def changes(b: Basis, **_) -> dict:
     """New and lost followers and tier moves since the previous snapshot."""
-    from ..changes import changes as changes_fn
+    from ..results.changes import changes as changes_fn
 
     if queries.snapshot_count(b.ws.con.cursor()) < 2:
         return unavailable("only one snapshot on record: import a newer export of the same source to see changes")
