@@ -130,13 +130,11 @@ MANY_COLUMNS = ["me", "rank", "account", "score", "reasons"]
 
 def activity(ws, net, window=None) -> tuple[np.ndarray, bool]:
     """(activity 0-1 per Network index, known): log(1 + actions made) / log(1 + the most made)."""
-    con = ws.con
-    if not con.execute("SELECT count(*) > 0 FROM interactions").fetchone()[0]:
+    from ..store import history as stored, queries
+
+    if not queries.has_interactions(ws.con):
         return np.zeros(net.n), False
-    where, params = "", []
-    if window is not None:
-        where, params = 'WHERE "at" > ? AND "at" <= ?', [window.start, window.as_of]
-    df = con.execute(f"SELECT actor, count(*) AS n FROM interactions {where} GROUP BY actor", params).df()
+    df = stored.actions_made(ws.con, window)
     out = np.zeros(net.n)
     ix = net.index_of(df["actor"].astype(object).to_numpy())
     ok = ix >= 0
@@ -230,14 +228,10 @@ def recommend(ws, me: str | None = None, *, k: int = 10, values: str | None = No
 def _actions_made(ws, ids: list[str], window) -> np.ndarray:
     import pandas as pd
 
-    ws.con.register("_ic_rec_ids", pd.DataFrame({"id": pd.Series(ids, dtype=object)}))
-    try:
-        df = ws.con.execute('SELECT actor AS id, count(*) AS n FROM interactions WHERE "at" > ? AND "at" <= ? '
-                            "AND actor IN (SELECT id FROM _ic_rec_ids) GROUP BY actor",
-                            [window.start, window.as_of]).df()
-    finally:
-        ws.con.unregister("_ic_rec_ids")
-    return pd.Series(ids).map(dict(zip(df["id"], df["n"]))).fillna(0).to_numpy(float)
+    from ..store import history as stored
+
+    df = stored.actions_made(ws.con, window, ids)
+    return pd.Series(ids).map(dict(zip(df["actor"], df["n"]))).fillna(0).to_numpy(float)
 
 
 def care_cores(net, owners: np.ndarray) -> list[Core]:
@@ -353,14 +347,15 @@ def _reasons_many(noun, followed_by, links, common, risk, acted):
 def _all_hollow_risk(ws, net) -> np.ndarray:
     """Profile-based hollow risk of every account (NaN where unknown or no profiles imported)."""
     out = np.full(net.n, np.nan)
-    if "profiles" in ws.unknown or not ws.con.execute(
-            "SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL").fetchone()[0]:
+    from ..store import history as stored, queries
+
+    if "profiles" in ws.unknown or not queries.has_profile_counts(ws.con):
         return out
     try:
         from ..metrics.hollow import score_accounts
     except ImportError:
         return out
-    acc = ws.sql("SELECT * FROM accounts WHERE followers_count IS NOT NULL OR following_count IS NOT NULL")
+    acc = stored.profiled_accounts(ws.con)
     h = score_accounts(acc)
     ix = net.index_of(h["id"].astype(object).to_numpy())
     ok = ix >= 0

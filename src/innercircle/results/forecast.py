@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..model import ACTIVE_KINDS
+from ..store import history as stored
 
 #: The percentiles reported as ``low`` and ``high``.
 QUANTILES = (0.1, 0.9)
@@ -484,15 +485,14 @@ def owner_of(ws, me: str | None) -> str:
     if not owner:
         raise UsageError("no owner known for this workspace",
                          hint="pass --me ID, or import a source that names its owner")
-    if not ws.con.execute("SELECT count(*) FROM accounts WHERE id = ?", [owner]).fetchall()[0][0]:
+    if not stored.account_exists(ws.con, owner):
         raise UsageError(f"no account {owner!r} in the workspace", field="me",
                          hint="check the id (innercircle accounts lists them) or import its data")
     return owner
 
 
 def _followers(ws, owner: str):
-    return ws.sql("SELECT follower AS id, min(since) AS since FROM follows WHERE followee = ? "
-                  "AND follower <> ? GROUP BY follower", [owner, owner])
+    return stored.followers_since(ws.con, owner)
 
 
 def _build(basis: str, followers, trial_times: np.ndarray, events, notes: list[str]) -> History:
@@ -549,25 +549,21 @@ def request_history(ws, owner: str) -> History | None:
     """The owner's requests and the responses to them, or None when the owner made no requests."""
     import pandas as pd
 
-    req = ws.sql("SELECT i.post, min(i.at) AS first_at FROM interactions i WHERE i.kind = 'request' "
-                 "AND i.actor = ? GROUP BY i.post", [owner]).rename(columns={"first_at": "at"})
+    req = stored.requests(ws.con, owner)
     if not len(req):
         return None
     notes: list[str] = []
     req["post"] = req["post"].astype(object)
     missing = req["post"].isna()
     if missing.any():  # requests without a post id: one request per distinct time
-        anon = ws.sql("SELECT DISTINCT i.at FROM interactions i WHERE i.kind = 'request' AND i.actor = ? "
-                      "AND i.post IS NULL", [owner])
+        anon = stored.anonymous_request_times(ws.con, owner)
         anon["post"] = [f"request@{i}" for i in range(len(anon))]
         req = pd.concat([req[~missing], anon[["post", "at"]]], ignore_index=True)
     req_t = _epoch(req["at"])
     if np.isnan(req_t).any():
         notes.append(f"{int(np.isnan(req_t).sum())} request(s) without a time: taken as seen by every follower")
         req_t = np.where(np.isnan(req_t), -np.inf, req_t)
-    resp = ws.sql("SELECT actor, post, i.at FROM interactions i WHERE kind = 'response' AND actor <> ? "
-                  "AND (target = ? OR post IN (SELECT post FROM interactions WHERE kind = 'request' "
-                  "AND actor = ?))", [owner, owner, owner])
+    resp = stored.responses(ws.con, owner)
     trial = attribute(req["post"].astype(str).to_numpy(), req_t, resp["post"], _epoch(resp["at"]))
     if (trial < 0).any():
         notes.append(f"{int((trial < 0).sum())} response(s) matched no request (no request id, "
@@ -585,9 +581,7 @@ def engagement_history(ws, owner: str, *, as_of=None, window_days: float = WINDO
     """
     import pandas as pd
 
-    kinds = ", ".join(f"'{k}'" for k in kinds)
-    ev = ws.sql(f"SELECT i.actor, i.at FROM interactions i WHERE i.target = ? AND i.actor <> ? "
-                f"AND i.kind IN ({kinds}) AND i.at IS NOT NULL", [owner, owner])
+    ev = stored.actions_toward(ws.con, owner, kinds)
     end = _epoch([as_of])[0] if as_of is not None else (np.nanmax(_epoch(ev["at"])) + 1 if len(ev) else np.nan)
     periods = max(int(window_days // period_days), 1)
     if np.isnan(end):
@@ -629,7 +623,7 @@ def _tiers(ws, owner: str, tiers, *, as_of=None, window_days: int = WINDOW_DAYS,
     try:
         from .audit import follower_table
 
-        ws.con.execute("SELECT 1").fetchall()  # DuckDB 2: finish any half-read result first
+        stored.settle(ws.con)
         table = follower_table(ws, owner, as_of=as_of, window_days=window_days)
     except Exception as e:  # noqa: BLE001 - tiers refine the model; without them it still stands
         if notes is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..store import history as stored
 from . import forecast as fc
 
 #: Pass-on probability of an account with no share history (two in a thousand accounts that see a
@@ -133,10 +134,8 @@ def pass_on_history(ws, owner: str, *, as_of=None, window_days: int = fc.WINDOW_
     """
     import pandas as pd
 
-    posts = ws.sql("SELECT p.id, min(p.at) AS first_at FROM posts p WHERE p.author = ? AND p.id IS NOT NULL "
-                   "GROUP BY p.id", [owner]).rename(columns={"first_at": "at"})
-    shares = ws.sql("SELECT actor, post, i.at FROM interactions i WHERE kind = 'share' AND target = ? "
-                    "AND actor <> ?", [owner, owner])
+    posts = stored.own_posts(ws.con, owner)
+    shares = stored.shares_toward(ws.con, owner)
     if not len(posts):
         return fc.engagement_history(ws, owner, as_of=as_of, window_days=window_days, kinds=("share",))
     notes: list[str] = []
@@ -175,15 +174,7 @@ def follower_profile(ws, owner: str, *, tiers=None, pass_on=None, responses=None
     record, else empty), ``pass_on`` and ``response`` (shrunk rates, empty without history)."""
     import pandas as pd
 
-    df = ws.sql("""SELECT f.follower AS id, min(f.since) AS since,
-            bool_or(b.follower IS NOT NULL) AS mutual, min(b.since) < min(f.since) AS followed_back,
-            any_value(a.followers_count) AS profile_followers,
-            any_value(d.n) AS recorded_followers
-        FROM follows f
-        LEFT JOIN follows b ON b.follower = f.followee AND b.followee = f.follower
-        LEFT JOIN accounts a ON a.id = f.follower
-        LEFT JOIN (SELECT followee, count(*) AS n FROM follows GROUP BY followee) d ON d.followee = f.follower
-        WHERE f.followee = ? AND f.follower <> ? GROUP BY f.follower ORDER BY f.follower""", [owner, owner])
+    df = stored.follower_audiences(ws.con, owner)
     ids = df["id"].astype(str)
     df["tier"] = ids.map(tiers).astype(object) if tiers is not None else pd.Series([None] * len(df), dtype=object)
     df["group"] = df["tier"].map(TIER_GROUP)
@@ -343,7 +334,7 @@ def real_network(ws, owner: str, pass_on, *, runs: int = 1000, seed: int = 7) ->
     """Scenario (a): the cascade on the workspace's own follow graph, seeded by the owner."""
     from ..graph.network import load_network
 
-    ws.con.execute("SELECT 1").fetchall()  # DuckDB 2: finish any half-read result before con.sql()
+    stored.settle(ws.con)
     net = load_network(ws, me=owner, interactions=False, groups=False)
     q = np.full(net.n, DEFAULT_PASS_ON)
     known = pass_on[pass_on["rate"].notna()] if len(pass_on) else pass_on
@@ -373,11 +364,8 @@ def follow_back_yield(ws, owner: str) -> tuple[float | None, int]:
     """Share of the accounts the owner followed (with dates) that followed back afterwards, and of how many.
 
     Accounts that followed the owner first are left out: following them back is not a bet."""
-    row = ws.con.execute("""SELECT count(*) FILTER (WHERE b.since > o.since), count(*)
-        FROM follows o LEFT JOIN follows b ON b.follower = o.followee AND b.followee = o.follower
-        WHERE o.follower = ? AND o.followee <> ? AND o.since IS NOT NULL
-          AND NOT coalesce(b.since <= o.since, false)""", [owner, owner]).fetchall()[0]
-    return (row[0] / row[1] if row[1] else None), int(row[1])
+    back, tried = stored.follow_back_counts(ws.con, owner)
+    return (back / tried if tried else None), tried
 
 
 def _growth_strategies(ws, owner: str, profile, tiers_known: bool, *, as_of=None) -> dict[str, dict]:
