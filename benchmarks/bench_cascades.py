@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 HIGGS = ROOT / ".." / "shared" / "data" / "higgs"
 
-from innercircle.simulate import independent_cascade  # noqa: E402
+from innercircle.results.simulate import independent_cascade  # noqa: E402
 
 
 def load(n_seeds: int, seed: int):

@@ -45,8 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import innercircle  # noqa: E402
-from innercircle import forecast as fc  # noqa: E402
-from innercircle import simulate as sm  # noqa: E402
+from innercircle.results import forecast as fc  # noqa: E402
+from innercircle.results import simulate as sm  # noqa: E402
 from innercircle.imports import import_source  # noqa: E402
 from innercircle.io.batch import ImportBatch  # noqa: E402
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import innercircle
-from innercircle import forecast as fc
+from innercircle.results import forecast as fc
 from innercircle.errors import UsageError
 from innercircle.io.batch import ImportBatch
 

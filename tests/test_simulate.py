@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from click.testing import CliRunner
 
 import innercircle
-from innercircle import simulate as sm
+from innercircle.results import simulate as sm
 from innercircle.io.batch import ImportBatch
 
 T0 = pd.Timestamp("2025-01-01")
