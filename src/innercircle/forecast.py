@@ -51,7 +51,7 @@ WEAK_PRIOR_STRENGTH = 2.0
 EXACT_MAX_GROUPS = 50_000
 #: Requests differ in appeal (topic, timing, wording): a common log-normal factor with this spread
 #: (sd of log appeal) is assumed until the history shows otherwise, weighted as this many requests.
-DEFAULT_APPEAL_SPREAD = 1.0
+DEFAULT_APPEAL_SPREAD = 0.9
 APPEAL_PRIOR_TRIALS = 10
 #: Appeal spreads :func:`appeal_spread` chooses among.
 SPREAD_GRID = np.round(np.linspace(0.0, 2.0, 21), 2)
