@@ -119,6 +119,17 @@ def report(name: str, p: dict) -> float:
     return ratio
 
 
+def dump(model: dict) -> str:
+    """The model as JSON, one tree per line (readable diffs, a small file)."""
+    head = {k: v for k, v in model.items() if k != "trees"}
+    lines = [json.dumps(head)[:-1] + (', "trees": [' if "trees" in model else "}")]
+    if "trees" in model:
+        lines += [json.dumps(t, separators=(",", ":")) + ("," if i < len(model["trees"]) - 1 else "")
+                  for i, t in enumerate(model["trees"])]
+        lines.append("]}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=300)
@@ -144,8 +155,9 @@ def main() -> None:
         return
     model = fit([d[0] for d in data.values()], [d[1] for d in data.values()])
     model["trained_on"] = sorted(data)
-    model["note"] = "logistic regression on standardised pair features; written by scripts/train_ranker.py"
-    ranker.MODEL_FILE.write_text(json.dumps(model, indent=1) + "\n")
+    model["note"] = (("gradient-boosted trees" if model["kind"] == "trees" else "logistic regression")
+                     + " on pair features; written by scripts/train_ranker.py")
+    ranker.MODEL_FILE.write_text(dump(model))
     print(f"wrote {ranker.MODEL_FILE.name}: {model['pairs']:,} pairs from {len(data)} graphs")
 
 

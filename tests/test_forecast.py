@@ -117,7 +117,9 @@ def test_appeal_spread_widens_the_interval_but_keeps_the_mean():
     assert fc.appeal_spread([2, 30, 5, 40], [20, 20, 20, 20], prior_trials=0) > 0.5
     # little history: the assumed spread; a long steady history pulls it toward 0
     assert fc.appeal_spread([], []) == pytest.approx(fc.DEFAULT_APPEAL_SPREAD)
-    assert fc.appeal_spread([10] * 30, [10] * 30) <= 0.5 * fc.DEFAULT_APPEAL_SPREAD
+    # 30 requests that all came out as forecast (spread 0) against m0 pseudo-requests at the prior
+    m0 = fc.APPEAL_PRIOR_TRIALS
+    assert fc.appeal_spread([10] * 30, [10] * 30) == pytest.approx(fc.DEFAULT_APPEAL_SPREAD * (m0 / (30 + m0)) ** 0.5)
 
 
 # -- shrinkage -----------------------------------------------------------------------------------------

@@ -211,6 +211,11 @@ def test_simulate_cli_on_the_sample_network(sample_path):
     per_committed = cvr["committed"]["responders"]["expected"] / 1000
     per_random = cvr["random"]["responders"]["expected"] / 1_000_000
     assert per_committed > 5 * per_random
+    # the tiers' rates come from the data: the hollow tier does not answer like the working one
+    rates = growth["rates"]
+    assert rates["hollow"]["response_source"] == "workspace"
+    assert rates["hollow"]["response"] < rates["working"]["response"] / 10
+    assert growth["defaults_used"] == [] and cvr["defaults_used"] == []
     again = runner.invoke(main, args)
     assert again.stdout == first.stdout  # the same seed, the same answer
     text = runner.invoke(main, ["simulate", "--workspace", str(sample_path), "--runs", "100",
