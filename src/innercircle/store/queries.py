@@ -368,3 +368,66 @@ def follow_since(con, me: str):
     """Per follower of ``me``: when they followed (the earliest ``since`` on record)."""
     return con.execute("SELECT follower AS id, min(since) AS since FROM follows WHERE followee = ? "
                        "GROUP BY follower", [me]).df()
+
+
+def ledger(con, me: str, window, *, half_life_days: float, like_weight: float, follows: str = "follows",
+           interactions: str = "interactions", posts: str = "posts", actors: str = "followers",
+           recent_days: int = 90, columns: dict):
+    """The engagement ledger of :func:`innercircle.metrics.engagement.ledger` (its docstring defines
+    it): one pass over the interactions toward ``me`` in the window; ``columns`` maps each kind to
+    its ledger column."""
+    from datetime import timedelta
+
+    from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS
+
+    kind_columns = columns
+
+    active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
+    given = ", ".join(f"'{k}'" for k in CARE_GIVEN_KINDS)
+    per_kind = ",\n".join(
+        f"count(*) FILTER (WHERE kind = '{k}') AS {col}" for k, (col, _) in kind_columns.items())
+    followers = f"SELECT DISTINCT follower AS id FROM {follows} WHERE followee = $me AND follower <> $me"
+    population = {
+        "followers": f"SELECT id, true AS is_follower FROM ({followers})",
+        "others": f"SELECT DISTINCT actor AS id, false AS is_follower FROM toward ANTI JOIN ({followers}) f "
+                  f"ON toward.actor = f.id",
+        "all": f"SELECT coalesce(f.id, a.id) AS id, f.id IS NOT NULL AS is_follower FROM ({followers}) f "
+               f"FULL OUTER JOIN (SELECT DISTINCT actor AS id FROM toward) a ON f.id = a.id",
+    }[actors]
+    sql = f"""
+    WITH my_posts AS (SELECT id FROM {posts} WHERE author = $me),
+    toward AS (
+        SELECT i.actor, i.kind, i."at", coalesce(i.weight, 1) AS weight FROM {interactions} i
+        WHERE i.actor <> $me AND i."at" > $start AND i."at" <= $as_of
+          AND (i.target = $me OR i.post IN (SELECT id FROM my_posts))),
+    pop AS ({population}),
+    acts AS (
+        SELECT actor AS id, {per_kind},
+          count(DISTINCT CAST("at" AS DATE)) FILTER (WHERE kind IN ({active})) AS active_days,
+          count(*) FILTER (WHERE kind IN ({active}) AND "at" > $recent) AS recent_active,
+          count(*) FILTER (WHERE kind IN ({active})) AS active_actions,
+          min("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS first_active,
+          max("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS last_active,
+          sum(weight * pow(0.5, date_diff('second', "at", $as_of) / 86400.0 / $half_life)
+              * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
+              AS engagement_score,
+          sum(weight * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
+              AS care_received
+        FROM toward GROUP BY actor),
+    their_posts AS (SELECT p.id, p.author FROM {posts} p JOIN pop ON p.author = pop.id),
+    gave AS (
+        SELECT coalesce(tp.author, i.target) AS id, sum(coalesce(i.weight, 1)) AS given
+        FROM {interactions} i LEFT JOIN their_posts tp ON i.post = tp.id
+        WHERE i.actor = $me AND i.kind IN ({given}) AND i."at" > $start AND i."at" <= $as_of
+          AND coalesce(tp.author, i.target) <> $me
+        GROUP BY 1),
+    i_follow AS (SELECT DISTINCT followee AS id FROM {follows} WHERE follower = $me)
+    SELECT pop.id, pop.is_follower, acts.* EXCLUDE (id),
+           coalesce(gave.given, 0) + CASE WHEN i_follow.id IS NULL THEN 0 ELSE 1 END AS care_given,
+           i_follow.id IS NOT NULL AS i_follow
+    FROM pop LEFT JOIN acts USING (id) LEFT JOIN gave USING (id) LEFT JOIN i_follow USING (id)
+    """
+    params = {"me": me, "start": window.start, "as_of": window.as_of,
+              "recent": window.as_of - timedelta(days=recent_days), "half_life": float(half_life_days),
+              "like_w": float(like_weight)}
+    return con.execute(sql, params).df()
