@@ -141,14 +141,33 @@ class Context:
             click.echo(message, err=True)
 
     def progress(self):
-        """A rich Progress on stderr (disabled when quiet); use as a context manager."""
+        """A rich Progress on stderr, only where someone watches (not when quiet, not into a pipe or
+        a log file: then a stand-in that writes nothing at all); use as a context manager."""
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(stderr=True)
-        # a bar only where someone watches: not when quiet, not into a pipe or a log file
+        if self.quiet or not console.is_terminal:
+            return NoProgress()
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
         return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                        console=console, disable=self.quiet or not console.is_terminal, transient=True)
+                        console=console, transient=True)
+
+
+class NoProgress:
+    """Stands in for a rich Progress when there is nothing worth showing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        return None
 
 
 # -- output --------------------------------------------------------------------------------------
