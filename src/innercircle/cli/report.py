@@ -110,7 +110,8 @@ def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port, token, allowe
     """The local dashboard: overview, followers (filter, search, pages), accounts, hollow, reach,
     forecast, advice and changes; every page also as JSON (add .json or ?format=json).
 
-    The audit runs once at start; pages are served from it. No page loads anything from any other
+    The server answers at once: while the audit runs (once, in the background), every page says so
+    and refreshes itself; then each page is served from it. No page loads anything from any other
     host, and nothing leaves this machine. Stop with Ctrl+C.
 
     Listening beyond this machine (--host 0.0.0.0 or an address of the network) needs a token: it

@@ -117,7 +117,6 @@ class Audit:
     owner: Owner
     window: Window
     options: Options = field(default_factory=Options)
-    notes: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
