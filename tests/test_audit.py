@@ -71,14 +71,21 @@ def test_window_and_thresholds_are_options(ws):
     assert earlier["as_of"].startswith("2025-02-01") and earlier["committed"] == 0
 
 
-def test_future_timestamps_are_left_out_and_counted(tmp_path):
+def test_future_timestamps_are_refused_and_later_ones_left_out_of_the_window(tmp_path):
+    """A time more than a day after the import is an error naming file, row and field (issue 12)."""
+    from innercircle.errors import InputError
+
     src = write_files(tmp_path / "f", {
         "follows.csv": "follower,followee\na,me\n",
         "interactions.csv": "actor,target,kind,at\na,me,share,2025-01-01\na,me,share,2999-01-01\n"})
     w = innercircle.open(":memory:")
+    with pytest.raises(InputError, match=r"interactions.csv, row 3, field 'at'.*future"):
+        import_source(w, src, me="me")
+    assert w.counts()["interactions"] == 0 and w.owner is None  # nothing imported
+    (src / "interactions.csv").write_text("actor,target,kind,at\na,me,share,2025-01-01\na,me,share,2025-03-01\n")
     import_source(w, src, me="me")
-    r = audit(w, hollow=False)
-    assert r["as_of"].startswith("2025-01-01") and r["future_interactions_left_out"] == 1
+    r = audit(w, hollow=False, as_of="2025-02-01")  # the March share lies after the as-of
+    assert r["as_of"].startswith("2025-02-01") and r["future_interactions_left_out"] == 1
     assert r["occasional"] == 1
 
 

@@ -211,3 +211,14 @@ def test_json_output_is_strict_even_for_infinite_values():
     from innercircle.cli._common import dumps
 
     assert json.loads(dumps({"a": math.inf, "b": float("nan"), "c": [1.5]})) == {"a": None, "b": None, "c": [1.5]}
+
+
+@pytest.mark.parametrize("command", [c for c in reading_commands() if c != "report"] + ["snapshots"])
+def test_every_reporting_command_writes_csv(command, small):
+    import csv
+    import io
+
+    code, stdout, stderr = run(command, "--workspace", small, "--csv", "-", "--quiet")
+    assert code == 0, stderr
+    table = list(csv.reader(io.StringIO(stdout)))
+    assert len(table) >= 2 and len(set(map(len, table))) == 1  # a header and rows of its width

@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 import innercircle
 from innercircle.errors import UsageError
 from innercircle.io.batch import ImportBatch
-from innercircle.metrics.hollow import (HOLLOW_KINDS, METHODS, RULE_SETS, follower_bursts,
+from innercircle.hollow import (HOLLOW_KINDS, METHODS, RULE_SETS, follower_bursts,
                                         hollow_followers, score_accounts)
-from innercircle.metrics.hollow_classifier import MODEL_FILE, TreeModel, load_model
-from innercircle.metrics.hollow_features import FEATURES
+from innercircle.hollow.classifier import MODEL_FILE, TreeModel, load_model
+from innercircle.hollow.features import FEATURES
+
+from .conftest import shared
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 OBS = "2026-01-31"
@@ -195,7 +197,7 @@ def test_cli_method_choices_match_the_library():
 # --- the shipped model --------------------------------------------------------------------------
 
 def _predict_python(spec: dict, x: list[float]) -> float:
-    """Slow reference: walk each tree node by node."""
+    """Slow reference: walk each tree node by node, then the Platt calibration."""
     t, total = spec["trees"], spec["baseline"]
     for node in t["roots"]:
         while not t["leaf"][node]:
@@ -203,7 +205,8 @@ def _predict_python(spec: dict, x: list[float]) -> float:
             left = t["missing_left"][node] if math.isnan(v) else v <= t["threshold"][node]
             node = t["left"][node] if left else t["right"][node]
         total += t["value"][node]
-    return 1 / (1 + math.exp(-total))
+    cal = spec.get("calibration", {"slope": 1.0, "intercept": 0.0})
+    return 1 / (1 + math.exp(-(cal["slope"] * total + cal["intercept"])))
 
 
 def test_vectorised_trees_match_a_node_by_node_walk():
@@ -224,8 +227,8 @@ def test_model_file_is_small_portable_json_with_our_features():
 
 
 def test_exported_trees_reproduce_scikit_learn():
-    from innercircle.metrics import hollow_train
-    from innercircle.metrics.hollow_classifier import export_hgb
+    from innercircle.hollow import train as hollow_train
+    from innercircle.hollow.classifier import export_hgb
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, len(FEATURES)))
@@ -242,7 +245,7 @@ def test_exported_trees_reproduce_scikit_learn():
 def test_shipped_model_separates_bought_followers_from_humans_on_cresci2015():
     from sklearn.metrics import matthews_corrcoef
 
-    from innercircle.metrics.hollow_train import load_cresci
+    from innercircle.hollow.train import load_cresci
 
     acc, y, _ = load_cresci(DATA / "cresci2015" / "users.csv")
     flag = (score_accounts(acc)["hollow"] == "true").to_numpy()
@@ -370,3 +373,107 @@ def test_cli_on_a_workspace_source_imports_it_first(tmp_path):
     obj = json.loads(res.stdout)
     assert len(obj["accounts"]) == 300 and obj["summary"]["hollow"] > 0
     assert isinstance(obj["summary"]["bursts"], list)
+
+
+# --- platforms, calibration and the share of a set ----------------------------------------------
+
+HUMAN = dict(handle="janedoe", name="Jane Doe", bio="Founder at Acme", url="https://a.example",
+             has_avatar=True, followers_count=812, following_count=430, posts_count=3100,
+             created_at="2014-05-01", observed_at=OBS)
+BOUGHT = dict(handle="user83920174", name="Kathie Davis", bio="", url="", has_avatar=True,
+              followers_count=4, following_count=380, posts_count=2, created_at="2025-12-20",
+              observed_at=OBS)
+
+
+def _mix(humans: int, fakes: int) -> pd.DataFrame:
+    rows = [HUMAN] * humans + [BOUGHT] * fakes
+    return pd.DataFrame({"id": [f"r{i}" for i in range(len(rows))],
+                         **{k: [r[k] for r in rows] for k in HUMAN}})
+
+
+def test_the_package_api_is_small_sorted_and_aliased_by_metrics_hollow():
+    import innercircle.hollow as hollow
+    import innercircle.metrics.hollow as alias
+
+    assert hollow.__all__ == sorted(hollow.__all__)
+    assert "expected_share" in hollow.__all__
+    assert alias.score_accounts is hollow.score_accounts
+    assert alias.hollow_followers is hollow.hollow_followers
+
+
+def test_a_missing_bio_column_is_unknown_never_an_empty_bio():
+    from innercircle.hollow.features import clean_accounts, profile_features
+
+    def bio_len(**cols):
+        return profile_features(clean_accounts(accounts(**cols))[0])["bio_len"].tolist()
+
+    assert all(map(math.isnan, bio_len(followers_count=[90, 80])))             # no bio column
+    assert all(map(math.isnan, bio_len(followers_count=[90, 80], bio=["", None])))  # none filled
+    assert bio_len(followers_count=[90, 80], bio=["", "Founder"]) == [0.0, 7.0]   # others filled
+    r = one(followers_count=90, following_count=900, posts_count=0, has_avatar=True)
+    assert "no bio" not in r["reasons"]
+
+
+def test_risks_are_adjusted_to_the_share_of_the_set_but_the_flags_are_not():
+    few = score_accounts(_mix(90, 10), as_of=OBS)
+    many = score_accounts(_mix(50, 50), as_of=OBS)
+    assert abs(few["hollow_risk"].mean() - 0.10) <= 0.07     # the acceptance margin
+    assert abs(many["hollow_risk"].mean() - 0.50) <= 0.07
+    assert many["hollow_risk"].iloc[0] > few["hollow_risk"].iloc[0]   # the same human
+    assert few["hollow"].tolist() == ["false"] * 90 + ["true"] * 10
+    assert many["hollow"].tolist() == ["false"] * 50 + ["true"] * 50
+
+
+def test_the_default_threshold_is_the_models_on_the_scale_of_the_risks_shown():
+    out = score_accounts(_mix(50, 50), as_of=OBS)
+    t = out.attrs["threshold"]
+    assert ((out["hollow_risk"] >= t) == (out["hollow"] == "true")).all()
+    assert score_accounts(_mix(50, 50), as_of=OBS, threshold=0.3).attrs["threshold"] == 0.3
+    assert 0.5 < load_model().flag_threshold < 1
+
+
+def test_expected_share_has_an_interval_that_narrows_with_more_accounts():
+    from innercircle.hollow import expected_share
+
+    small = expected_share([0.95] * 3 + [0.02] * 17)
+    big = expected_share([0.95] * 300 + [0.02] * 1700)
+    for e in (small, big):
+        assert e["hollow_expected_share_low"] <= e["hollow_expected_share"] <= e["hollow_expected_share_high"]
+        assert abs(e["hollow_expected_share"] - 0.1625) < 0.01
+    width = lambda e: e["hollow_expected_share_high"] - e["hollow_expected_share_low"]  # noqa: E731
+    assert width(big) < width(small) / 3
+    assert expected_share([float("nan")])["hollow_expected_share"] is None
+
+
+def test_model_threshold_keeps_false_positives_at_5_percent_leaving_each_source_out():
+    spec = load_model().spec
+    loso = {k: spec["leave_one_source_out"][k] for k in ("cresci2015", "caverlee2011", "instafake")}
+    assert np.mean([f["fpr"] for f in loso.values()]) <= spec["max_fpr"] == 0.05
+    assert all(f["fpr"] <= 0.10 and f["unknown"] <= 0.10 for f in loso.values())
+
+
+def test_instagram_follower_list_real_people_are_not_accused():
+    from sklearn.metrics import matthews_corrcoef
+
+    from innercircle.hollow.train import INSTAGRAM_COLUMNS, load_instafake
+
+    acc, y, _ = load_instafake(shared("instafake"))
+    out = score_accounts(acc[list(INSTAGRAM_COLUMNS)])
+    flag = (out["hollow"] == "true").to_numpy()
+    assert flag[y == 0].mean() <= 0.10                 # real people accused (in-sample: see docs)
+    assert matthews_corrcoef(y, flag) >= 0.5
+    assert (out["hollow"] == "unknown").mean() <= 0.10
+    assert abs(out["hollow_risk"].mean() - y.mean()) <= 0.07
+
+
+def test_cli_summary_states_the_threshold_in_force_and_the_expected_share(tmp_path):
+    from innercircle.cli import main
+
+    src = tmp_path / "a.csv"
+    _mix(40, 10).to_csv(src, index=False)
+    obj = json.loads(CliRunner().invoke(main, ["hollow", str(src), "--json"]).stdout)["summary"]
+    assert obj["threshold"] != 0.5 and obj["hollow"] == 10
+    assert obj["hollow_expected_share_low"] <= obj["hollow_expected_share"] <= obj["hollow_expected_share_high"]
+    assert abs(obj["hollow_expected_share"] - 0.2) <= 0.05
+    res = CliRunner().invoke(main, ["hollow", str(src), "--json", "--threshold", "0.5"])
+    assert json.loads(res.stdout)["summary"]["threshold"] == 0.5

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from innercircle.errors import InputError
+from innercircle.io.options import ReadOptions, using
 from innercircle.io import bluesky
 from innercircle.io.batch import ImportBatch
 from innercircle.store import open_workspace
@@ -99,7 +100,11 @@ def test_sniff_says_yes_by_content_whatever_the_name(tmp_path):
 
 def test_a_truncated_repo_imports_what_it_holds_and_says_what_is_missing(tmp_path):
     data = make_repo.build_car(make_repo.sample_records(n_follows=50))
-    batch = bluesky.read(write(tmp_path, data[: len(data) * 2 // 3]))
+    cut = write(tmp_path, data[: len(data) * 2 // 3])
+    with pytest.raises(InputError, match="ends mid-block.*--partial"):
+        bluesky.read(cut)
+    with using(ReadOptions(partial=True)):
+        batch = bluesky.read(cut)
     assert any("ends mid-block" in n for n in batch.notes)
     assert sum(batch.skipped.values()) > 0
     assert 0 < len(batch.tables["follows"]) < 50
@@ -115,7 +120,11 @@ def test_a_tampered_block_is_skipped_not_trusted(tmp_path):
     data = bytearray(REPO.read_bytes())
     at = data.find(b"hello world")
     data[at] = ord("j")
-    batch = bluesky.read(write(tmp_path, bytes(data)))
+    tampered = write(tmp_path, bytes(data))
+    with pytest.raises(InputError, match="do not match their CID"):
+        bluesky.read(tampered)
+    with using(ReadOptions(partial=True)):
+        batch = bluesky.read(tampered)
     assert batch.skipped.get("blocks whose content does not match their CID or cannot be decoded") == 1
     assert "hello world" not in set(batch.tables["posts"].text) and len(batch.tables["posts"]) == 2
 

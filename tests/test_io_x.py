@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import innercircle
 from innercircle.errors import InputError
+from innercircle.io.options import ReadOptions, using
 from innercircle.io import x
 from innercircle.model import KINDS, REQUIRED, TABLES, UNKNOWABLE
 
@@ -169,7 +170,10 @@ def test_malformed_record_gives_partial_import_with_a_note(tmp_path):
     text = tweets.read_text()
     cut = text.index('"tweet"', text.index('"5002"'))  # break the record after 5002
     tweets.write_text(text[:cut] + '"tweet": {"id_str": "5003", oops' + text[cut + 10:])
-    batch = x.read(folder)
+    with pytest.raises(InputError, match="tweets.js.*malformed JSON in record 3.*--partial"):
+        x.read(folder)
+    with using(ReadOptions(partial=True)):
+        batch = x.read(folder)
     note = next(n for n in batch.notes if "tweets.js" in n)
     assert "malformed JSON in record 3" in note and "2 records read" in note
     assert "5001" in set(batch.tables["posts"]["id"]) and "5004" not in set(batch.tables["posts"]["id"])
@@ -180,7 +184,10 @@ def test_truncated_data_file_is_read_up_to_the_cut(tmp_path):
     follower = folder / "data" / "follower.js"
     text = follower.read_text()
     follower.write_text(text[: text.index('"2003"')])
-    batch = x.read(folder)
+    with pytest.raises(InputError, match="follower.js"):
+        x.read(folder)
+    with using(ReadOptions(partial=True)):
+        batch = x.read(folder)
     f = batch.tables["follows"]
     assert sorted(f.loc[f["followee"] == OWNER, "follower"]) == ["2001", "2002"]
     assert any("follower.js" in n and "record" in n for n in batch.notes)
@@ -334,7 +341,10 @@ def test_deeply_nested_record_is_skipped_with_a_note(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "follower.js").write_text(
         'window.YTD.follower.part0 = [{"follower": {"accountId": "5"}}, ' + "[" * 50_000 + "]" * 50_000 + "]")
-    batch = x.read(tmp_path)
+    with pytest.raises(InputError, match="nested too deeply"):
+        x.read(tmp_path)
+    with using(ReadOptions(partial=True)):
+        batch = x.read(tmp_path)
     assert list(batch.tables["follows"]["follower"]) == ["5"]
     assert any("nested too deeply" in n for n in batch.notes)
 

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from click.testing import CliRunner
 
 import innercircle
-from innercircle import simulate as sm
+from innercircle.results import simulate as sm
 from innercircle.io.batch import ImportBatch
 
 T0 = pd.Timestamp("2025-01-01")
@@ -211,8 +211,29 @@ def test_simulate_cli_on_the_sample_network(sample_path):
     per_committed = cvr["committed"]["responders"]["expected"] / 1000
     per_random = cvr["random"]["responders"]["expected"] / 1_000_000
     assert per_committed > 5 * per_random
+    # the tiers' rates come from the data: the hollow tier does not answer like the working one
+    rates = growth["rates"]
+    assert rates["hollow"]["response_source"] == "workspace"
+    assert rates["hollow"]["response"] < rates["working"]["response"] / 10
+    assert growth["defaults_used"] == [] and cvr["defaults_used"] == []
     again = runner.invoke(main, args)
     assert again.stdout == first.stdout  # the same seed, the same answer
     text = runner.invoke(main, ["simulate", "--workspace", str(sample_path), "--runs", "100",
                                 "--scenario", "growth"])
     assert text.exit_code == 0 and "follow-back" in text.output
+
+
+def test_group_rates_keep_a_silent_tier_apart_and_mark_what_the_data_cannot_say():
+    # 40 occasional followers answering 3 of 10 requests, 40 hollow ones answering none of 10
+    profile = pd.DataFrame({
+        "tier": ["occasional"] * 40 + ["hollow"] * 40, "audience": [100.0] * 40 + [np.nan] * 40,
+        "response": 0.15, "response_trials": 10.0, "response_answered": [3.0] * 40 + [0.0] * 40,
+        "pass_on": np.nan, "pass_on_trials": np.nan, "pass_on_answered": np.nan})
+    defaults = {"occasional": (0.05, 0.02, 200), "hollow": (0.0, 0.0, 20)}
+    rates = sm.group_rates(profile, {"occasional": ("occasional",), "hollow": ("hollow",)}, defaults)
+    # pooled and shrunk: (120 + 20 x 0.15) / (400 + 20) and (0 + 20 x 0.15) / (400 + 20)
+    assert rates["occasional"]["response"] == pytest.approx(123 / 420)
+    assert rates["hollow"]["response"] == pytest.approx(3 / 420)
+    assert rates["hollow"]["response"] < rates["occasional"]["response"] / 10
+    assert rates["hollow"]["pass_on_source"] == "default" and rates["hollow"]["pass_on"] == 0.0
+    assert sm.defaults_used(rates) == ["occasional.pass_on", "hollow.pass_on", "hollow.audience"]

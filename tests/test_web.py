@@ -201,3 +201,19 @@ def test_account_json_twin_is_the_dict_the_page_renders(app, dash):
     data = get(app, "/account.json?id=evil-quote").json()
     assert data == json.loads(json.dumps(clean(dash.account("evil-quote"))))
     assert get(app, "/account?id=evil-quote&format=json").json() == data
+
+
+def test_the_server_answers_at_once_while_the_audit_runs():
+    import innercircle
+
+    ws = innercircle.open(":memory:")
+    ws.import_batch(innercircle.sample.generate(followers=200, seed=2))
+    d = Dashboard(ws)
+    app = create_app(d)
+    page = get(app, "/")
+    assert page.status_code == 503 and page.headers["refresh"] == "2"
+    assert "Preparing your audit" in page.text
+    assert get(app, "/overview.json").json()["status"] == "loading"
+    d.load_and_warm()
+    assert get(app, "/").status_code == 200
+    ws.close()

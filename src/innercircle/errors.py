@@ -8,11 +8,27 @@
 
 from __future__ import annotations
 
+import re
+
+#: Control characters (line breaks included) and bidirectional overrides: a message is one line and
+#: shows the text as stored, whatever a hostile file name or value holds.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control and bidi characters become ``?``, runs of spaces one."""
+    from .redact import redact
+
+    return " ".join(redact(_UNPRINTABLE.sub("?", str(text).replace("\n", " "))).split())
+
 
 class InnercircleError(Exception):
-    """Root of every error innercircle raises on purpose."""
+    """Root of every error innercircle raises on purpose. Its text is one line with secrets redacted."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(InnercircleError):

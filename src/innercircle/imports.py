@@ -5,27 +5,47 @@ from __future__ import annotations
 from pathlib import Path
 
 from .io.detect import read_source
+from .io.options import ReadOptions, using
 from .store import Workspace
 
 
 def import_source(ws: Workspace, source: str | Path, *, me: str | None = None, format: str | None = None,
-                  replace: bool = False, source_name: str | None = None, progress=None) -> dict:
+                  replace: bool = False, source_name: str | None = None, progress=None,
+                  options: ReadOptions | None = None) -> dict:
     """Read ``source`` and write it into ``ws`` in one transaction; returns the import summary.
 
     Nothing is written when reading or validating fails: the workspace stays exactly as it was.
+    ``options`` raises the limits, widens the accepted time range or asks for ``partial`` reading.
     """
-    batch = read_source(source, format=format, progress=progress)
-    if me is not None:
-        me = resolve_me(ws, batch, me)
-    if progress:
-        progress(0, None, "writing the workspace")
-    key = f"{batch.format}:{source_name}" if source_name else None
-    return ws.import_batch(batch, me=me, replace=replace, source_key=key)
+    from .tempfiles import received, remove
+
+    with using(options or ReadOptions()) as opts:
+        try:
+            batch = read_source(source, format=format, progress=progress, options=opts)
+            if me is not None:
+                me = resolve_me(ws, batch, me)
+            if progress:
+                progress(0, None, "writing the workspace")
+            key = f"{batch.format}:{source_name}" if source_name else None
+            return ws.import_batch(batch, me=me, replace=replace, source_key=key)
+        except Exception:
+            if received():  # a library turned the interrupt into its own error ("Query interrupted")
+                raise KeyboardInterrupt(received()) from None
+            raise
+        finally:
+            remove("tables")  # the tables streamed for this import are no longer needed
 
 
 def _column(table, name: str) -> list:
+    """One column of a batch table (a DataFrame, an Arrow table, or a Parquet file a reader streamed)."""
     if table is None:
         return []
+    if isinstance(table, (str, Path)):
+        import pyarrow.parquet as pq
+
+        if name not in pq.read_schema(table).names:
+            return []
+        table = pq.read_table(table, columns=[name])
     names = table.column_names if hasattr(table, "column_names") else list(table.columns)
     if name not in names:
         return []

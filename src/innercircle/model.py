@@ -126,3 +126,15 @@ def iso(t) -> str:
         return t.isoformat(timespec="seconds") + "Z"
     return t.isoformat()
 
+
+def round_floats(values, decimals: int):
+    """``values`` (a pandas Series) rounded to ``decimals``, leaving numbers too large to round as
+    they are (rounding 1.7e308 to 9 decimals overflows).
+
+    >>> import pandas as pd
+    >>> round_floats(pd.Series([0.1 + 0.2, 1.7e308]), 6).tolist()
+    [0.3, 1.7e+308]
+    """
+    small = values.abs() < 1e15
+    return values.where(~small, values.where(small, 0).round(decimals)).astype(values.dtype)
+

@@ -227,20 +227,13 @@ def _trust_of(ctx: Context, ids) -> np.ndarray:
 
 
 def _rates(ctx: Context):
-    import datetime as _dt
+    from datetime import timedelta
 
     from ..model import ACTIVE_KINDS
+    from ..store import queries
 
-    kinds = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
     w = ctx.window
-    return ctx.ws.con.execute(f"""
-        SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
-          count(*) FILTER (WHERE actor <> $me AND "at" > $recent) AS recent_actions,
-          count(*) FILTER (WHERE actor <> $me AND "at" <= $recent) AS earlier_actions,
-          count(*) FILTER (WHERE actor = $me AND kind <> 'visit') AS from_me
-        FROM interactions WHERE (actor = $me OR target = $me) AND kind IN ({kinds})
-          AND "at" > $start AND "at" <= $as_of GROUP BY 1""",
-        {"me": ctx.me, "start": w.start, "as_of": w.as_of, "recent": w.as_of - _dt.timedelta(days=90)}).df()
+    return queries.recent_and_earlier(ctx.ws.con, ctx.me, w, w.as_of - timedelta(days=90), kinds=ACTIVE_KINDS)
 
 
 def prune(ws, me: str | None = None, *, values: str | None = None, hollow: bool = True,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS
+from ..store import queries
 from .trust import Core, ties, trust_scores, trusted_core
 
 #: Segments a picky owner does business with (used by reasons and the picky preset).
@@ -50,10 +51,6 @@ class Context:
         return [str(x) for x in self.net.ids[self.core.members]]
 
 
-def _has_rows(ws, query: str) -> bool:
-    return bool(ws.con.execute(query).fetchone()[0])
-
-
 def context(ws, me: str | None = None, *, values: str | None = None, hollow: bool = True, as_of=None,
             window_days: int = 365, table=None, audit=None) -> Context:
     """The owner's audit (``audit``, the command's :class:`~innercircle.results.audit.Audit`; else one
@@ -65,54 +62,28 @@ def context(ws, me: str | None = None, *, values: str | None = None, hollow: boo
     ws, owner, window, values = audit.ws, audit.owner, audit.window, audit.values
     table = audit.followers if table is None else table
     net = audit.network
-    tagged = ws.con.execute(
-        "SELECT id FROM accounts WHERE list_contains(list_transform(string_split(lower(coalesce(tags, '')), ';'), "
-        "x -> trim(x)), 'trusted')").fetchnumpy()["id"]
+    tagged = queries.tagged(ws.con, "trusted")
     mutual_care = table[(table["tier"] == "committed") & (table["care_received"] > 0) & (table["care_given"] > 0)
                         & table["mutual"].fillna(False).astype(bool)]
     core = trusted_core(net, tagged=net.index_of(list(tagged)) if len(tagged) else None,
                         committed=net.index_of(mutual_care["id"].tolist()) if len(mutual_care) else None)
     trust, raw = trust_scores(net, core)
-    has_inter = _has_rows(ws, "SELECT count(*) > 0 FROM interactions")
-    has_prof = "profiles" not in ws.unknown and _has_rows(
-        ws, "SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL OR following_count IS NOT NULL")
+    has_inter = queries.has_interactions(ws.con)
+    has_prof = "profiles" not in ws.unknown and queries.has_profile_counts(ws.con)
     return Context(ws, owner.id, owner.source, net, table, core, trust, raw, values, window,
                    has_inter, has_prof, audit.options.hollow)
 
 
 def invitations(ctx: Context) -> list[str]:
     """Accounts with a pending invitation to the owner: kind 'invitation', not followed by the owner."""
-    df = ctx.ws.con.execute(
-        "SELECT DISTINCT actor FROM interactions WHERE kind = 'invitation' AND target = $me AND actor <> $me "
-        "AND actor NOT IN (SELECT followee FROM follows WHERE follower = $me) ORDER BY actor",
-        {"me": ctx.me}).fetchnumpy()
-    return [str(x) for x in df["actor"]]
+    return queries.pending_invitations(ctx.ws.con, ctx.me)
 
 
 def _profiles(ctx: Context, ids: list[str]):
-    import pandas as pd
-
     con = ctx.ws.con
-    con.register("_ic_adv_ids", pd.DataFrame({"id": pd.Series(ids, dtype=object)}))
-    try:
-        prof = con.execute("SELECT a.* FROM accounts a SEMI JOIN _ic_adv_ids i ON a.id = i.id").df()
-        pair = con.execute(f"""
-            SELECT CASE WHEN actor = $me THEN target ELSE actor END AS id,
-              count(*) FILTER (WHERE actor <> $me AND kind IN {ACTIVE_KINDS} AND "at" > $start AND "at" <= $as_of)
-                  AS active_to_me,
-              count(*) FILTER (WHERE actor <> $me AND kind = 'like' AND "at" > $start AND "at" <= $as_of)
-                  AS likes_to_me,
-              count(*) FILTER (WHERE actor = $me AND kind IN {FROM_ME_KINDS}
-                  AND "at" > $start AND "at" <= $as_of) AS from_me,
-              count(*) FILTER (WHERE actor <> $me AND kind IN {CONVERSATION_KINDS}) AS talk_to_me,
-              count(*) FILTER (WHERE actor = $me AND kind IN {CONVERSATION_KINDS}) AS talk_from_me,
-              max("at") FILTER (WHERE actor <> $me AND kind <> 'invitation' AND kind <> 'request') AS last_active
-            FROM interactions
-            WHERE (actor = $me AND target IN (SELECT id FROM _ic_adv_ids))
-               OR (target = $me AND actor IN (SELECT id FROM _ic_adv_ids))
-            GROUP BY 1""", {"me": ctx.me, "start": ctx.window.start, "as_of": ctx.window.as_of}).df()
-    finally:
-        con.unregister("_ic_adv_ids")
+    prof = queries.accounts_of(con, ids)
+    pair = queries.pair_activity(con, ctx.me, ids, ctx.window, active=ACTIVE_KINDS, from_me=FROM_ME_KINDS,
+                                 conversation=CONVERSATION_KINDS)
     return prof, pair
 
 
@@ -137,10 +108,7 @@ def _alignment(ctx: Context, prof):
 
     if not ctx.values or prof.empty:
         return np.full(len(prof), np.nan)
-    posts = ctx.ws.con.execute(
-        "SELECT author AS id, string_agg(text, ' ') AS post_text FROM (SELECT author, text FROM posts "
-        "WHERE text IS NOT NULL AND text <> '' QUALIFY row_number() OVER (PARTITION BY author "
-        'ORDER BY "at" DESC NULLS LAST) <= 50) GROUP BY author').df()
+    posts = queries.recent_post_text(ctx.ws.con)
     texts = prof[["id", "bio", "company", "position"]].merge(posts, on="id", how="left")
     joined = texts[["bio", "company", "position", "post_text"]].fillna("").astype(str).agg(" ".join, axis=1)
     return alignment_scores(joined.tolist(), ctx.values)

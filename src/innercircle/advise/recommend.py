@@ -130,13 +130,11 @@ MANY_COLUMNS = ["me", "rank", "account", "score", "reasons"]
 
 def activity(ws, net, window=None) -> tuple[np.ndarray, bool]:
     """(activity 0-1 per Network index, known): log(1 + actions made) / log(1 + the most made)."""
-    con = ws.con
-    if not con.execute("SELECT count(*) > 0 FROM interactions").fetchone()[0]:
+    from ..store import history as stored, queries
+
+    if not queries.has_interactions(ws.con):
         return np.zeros(net.n), False
-    where, params = "", []
-    if window is not None:
-        where, params = 'WHERE "at" > ? AND "at" <= ?', [window.start, window.as_of]
-    df = con.execute(f"SELECT actor, count(*) AS n FROM interactions {where} GROUP BY actor", params).df()
+    df = stored.actions_made(ws.con, window)
     out = np.zeros(net.n)
     ix = net.index_of(df["actor"].astype(object).to_numpy())
     ok = ix >= 0
@@ -230,14 +228,10 @@ def recommend(ws, me: str | None = None, *, k: int = 10, values: str | None = No
 def _actions_made(ws, ids: list[str], window) -> np.ndarray:
     import pandas as pd
 
-    ws.con.register("_ic_rec_ids", pd.DataFrame({"id": pd.Series(ids, dtype=object)}))
-    try:
-        df = ws.con.execute('SELECT actor AS id, count(*) AS n FROM interactions WHERE "at" > ? AND "at" <= ? '
-                            "AND actor IN (SELECT id FROM _ic_rec_ids) GROUP BY actor",
-                            [window.start, window.as_of]).df()
-    finally:
-        ws.con.unregister("_ic_rec_ids")
-    return pd.Series(ids).map(dict(zip(df["id"], df["n"]))).fillna(0).to_numpy(float)
+    from ..store import history as stored
+
+    df = stored.actions_made(ws.con, window, ids)
+    return pd.Series(ids).map(dict(zip(df["actor"], df["n"]))).fillna(0).to_numpy(float)
 
 
 def care_cores(net, owners: np.ndarray) -> list[Core]:
@@ -260,9 +254,14 @@ def care_cores(net, owners: np.ndarray) -> list[Core]:
 def recommend_many(ws, owners: list[str], *, k: int = 10, hollow: bool = True, progress=None):
     """``recommend`` for many owners in one run: rows ``me, rank, account, score, reasons``.
 
-    Each owner's core is its followers with care both ways, else its mutual follows, else the owner
-    (tags and stated values belong to the workspace's owner, so alignment is left out here). Owners
-    not in the workspace are reported in the returned ``missing`` list and skipped.
+    Candidates are ranked by the learned link ranker (:mod:`innercircle.advise.ranker`: common
+    neighbours, Adamic–Adar, resource allocation, personalised PageRank, degrees, triangle closure
+    and community, combined by a model trained on real graphs); the score is its probability of a
+    tie, lowered by half the hollow risk where profiles tell it. Where the workspace has
+    interactions, followers who act toward the owner and whom the owner does not follow back are
+    candidates too (:func:`acting_evidence`). Each owner's core (for the reasons) is its followers
+    with care both ways, else its mutual follows, else the owner. Owners not in the workspace are
+    reported in the returned ``missing`` list and skipped.
     """
     import pandas as pd
 
@@ -274,50 +273,89 @@ def recommend_many(ws, owners: list[str], *, k: int = 10, hollow: bool = True, p
     owners_ix = ix[ix >= 0]
     if not len(owners_ix):
         return pd.DataFrame({c: [] for c in MANY_COLUMNS}), missing
-    cores = care_cores(net, owners_ix)
-    act, act_known = activity(ws, net)
     risk = _all_hollow_risk(ws, net) if hollow else np.full(net.n, np.nan)
-    extra = _extra(np.full(net.n, np.nan), act, act_known, risk)
-    picks = recommend_indices(net, owners_ix, k=k, cores=cores, extra=extra)
-    fol = net.follows.T.tocsr()
-    followed_by = _followed_by_core(fol, picks, cores)
+    picks, acted = _learned_picks(net, owners_ix, k=k, risk=risk)
+    cores = care_cores(net, owners_ix)
     tied = ties(net).astype(np.float32)
+    followed_by = _core_counts(net.follows, picks, cores)
+    links = _core_counts(tied, picks, cores)
     common = np.asarray((tied[owners_ix] @ tied).tocsr()[picks.owner, picks.account]).ravel().astype(np.int64)
     noun = np.array([CORE_NOUNS[c.source] for c in cores], dtype=object)[picks.owner]
-    reasons = list(_reasons_many(noun, followed_by, picks.core_links, common, risk[picks.account]))
+    reasons = list(_reasons_many(noun, followed_by, links, common, risk[picks.account], acted))
     out = pd.DataFrame({"me": net.ids[owners_ix][picks.owner], "rank": picks.rank,
                         "account": net.ids[picks.account], "score": np.round(picks.score, 4), "reasons": reasons})
     return out[MANY_COLUMNS], missing
 
 
-def _followed_by_core(fol, picks: Picks, cores: list[Core]) -> np.ndarray:
-    """How many members of each pick's owner core follow the picked account (sparse, vectorised)."""
+def _learned_picks(net, owners_ix: np.ndarray, *, k: int, risk: np.ndarray) -> tuple[Picks, np.ndarray]:
+    """Top ``k`` per owner: the ranker's candidates and the acting followers, by score."""
+    from .ranker import rank_candidates
+
+    ob, vb, p, _ = rank_candidates(ties(net), owners_ix, k=k)
+    eo, ev, ep, acts = acting_evidence(net, owners_ix)
+    ob, vb = np.concatenate([ob, eo]), np.concatenate([vb, ev])
+    p, acts = np.concatenate([p, ep]), np.concatenate([np.zeros(len(p)), acts])
+    score = p * (1.0 - WEIGHTS["hollow"] * np.nan_to_num(risk[vb], nan=0.0))
+    order = np.lexsort((-score, ob))
+    ob, vb, score, acts = ob[order], vb[order], score[order], acts[order]
+    first = np.r_[0, np.flatnonzero(np.diff(ob)) + 1] if len(ob) else np.zeros(0, np.int64)
+    rank = np.arange(len(ob)) - np.repeat(first, np.diff(np.r_[first, len(ob)])) + 1
+    keep = rank <= k
+    zeros = np.zeros(int(keep.sum()))
+    return Picks(owner=ob[keep], rank=rank[keep], account=vb[keep], score=score[keep], proximity=zeros,
+                 core_links=zeros.astype(np.int64), core_size=zeros.astype(np.int64)), acts[keep]
+
+
+def acting_evidence(net, owners_ix: np.ndarray):
+    """Followers who act toward each owner and whom it does not follow back: (owner position,
+    account, score, actions). They already work for the owner, so the score is high: 1 - 0.5 ** m
+    for m active actions (shares, replies, mentions, messages, ...), i.e. 0.5 for one, 0.875 for three.
+    """
+    from ..model import ACTIVE_KINDS
+
+    empty = np.zeros(0, np.int64)
+    if not len(net.actor):
+        return empty, empty, np.zeros(0), np.zeros(0)
+    acts = net.interaction_matrix(ACTIVE_KINDS).T.tocsr()[owners_ix].tocoo()  # owner × actor: actions toward it
+    followed = np.asarray(net.follows[owners_ix[acts.row], acts.col]).ravel() > 0
+    keep = ~followed & (acts.col != owners_ix[acts.row]) & (acts.data > 0)
+    m = acts.data[keep].astype(float)
+    return acts.row[keep].astype(np.int64), acts.col[keep].astype(np.int64), 1.0 - 0.5 ** m, m
+
+
+def _core_counts(graph, picks: Picks, cores: list[Core]) -> np.ndarray:
+    """How many members of each pick's owner core have an edge to the picked account in ``graph``."""
     import scipy.sparse as sp
 
     b = len(cores)
     col = np.repeat(np.arange(b), [len(c.members) for c in cores])
     row = np.concatenate([c.members for c in cores]) if b else np.zeros(0, np.int64)
-    member = sp.coo_array((np.ones(len(row), np.float32), (col, row)), shape=(b, fol.shape[0])).tocsr()
-    counts = (member @ fol.T.tocsr().astype(np.float32)).tocsr()  # owners × n: core members following v
+    member = sp.coo_array((np.ones(len(row), np.float32), (col, row)), shape=(b, graph.shape[0])).tocsr()
+    counts = (member @ sp.csr_array(graph).astype(np.float32)).tocsr()  # owners × n
     return np.asarray(counts[picks.owner, picks.account]).ravel().astype(np.int64)
 
 
-def _reasons_many(noun, followed_by, links, common, risk):
-    for nn, fb, lk, cm, hr in zip(noun, followed_by, links, common, risk):
-        yield "; ".join(_core_phrase(nn, fb, lk, cm)) + (f"; hollow risk {hr:.2f}" if hr == hr and hr >= 0.3 else "")
+def _reasons_many(noun, followed_by, links, common, risk, acted):
+    for nn, fb, lk, cm, hr, ac in zip(noun, followed_by, links, common, risk, acted):
+        parts = _core_phrase(nn, fb, lk, cm)
+        if ac > 0:
+            parts = [p for p in parts if p != "in your circle of trust"]
+            parts.insert(0, f"acted toward you {int(ac)} time{'s' if ac != 1 else ''}; you don't follow back")
+        yield "; ".join(parts) + (f"; hollow risk {hr:.2f}" if hr == hr and hr >= 0.3 else "")
 
 
 def _all_hollow_risk(ws, net) -> np.ndarray:
     """Profile-based hollow risk of every account (NaN where unknown or no profiles imported)."""
     out = np.full(net.n, np.nan)
-    if "profiles" in ws.unknown or not ws.con.execute(
-            "SELECT count(*) > 0 FROM accounts WHERE followers_count IS NOT NULL").fetchone()[0]:
+    from ..store import history as stored, queries
+
+    if "profiles" in ws.unknown or not queries.has_profile_counts(ws.con):
         return out
     try:
         from ..metrics.hollow import score_accounts
     except ImportError:
         return out
-    acc = ws.sql("SELECT * FROM accounts WHERE followers_count IS NOT NULL OR following_count IS NOT NULL")
+    acc = stored.profiled_accounts(ws.con)
     h = score_accounts(acc)
     ix = net.index_of(h["id"].astype(object).to_numpy())
     ok = ix >= 0

@@ -19,7 +19,8 @@ from typing import Any, Callable
 import click
 
 from ..errors import InnercircleError
-from ..model import iso
+from ..model import iso, round_floats
+from ..tempfiles import install as install_cleanup
 
 DEFAULT_WORKSPACE = "innercircle.duckdb"
 #: Decimals kept for floats in CSV and JSON output.
@@ -50,6 +51,7 @@ def common_options(fn: Callable | None = None, *, workspace: bool = True) -> Cal
     @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
     @functools.wraps(fn)
     def wrapper(*args, workspace=None, quiet=False, debug=False, **kwargs):
+        install_cleanup()  # sweep after dead runs; SIGTERM/SIGHUP unwind like Ctrl+C
         explicit = bool(workspace or os.environ.get("INNERCIRCLE_WORKSPACE"))
         ctx = Context(workspace_path(workspace), quiet=quiet, explicit=explicit)
         debug = debug or debug_requested()
@@ -139,14 +141,33 @@ class Context:
             click.echo(message, err=True)
 
     def progress(self):
-        """A rich Progress on stderr (disabled when quiet); use as a context manager."""
+        """A rich Progress on stderr, only where someone watches (not when quiet, not into a pipe or
+        a log file: then a stand-in that writes nothing at all); use as a context manager."""
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(stderr=True)
-        # a bar only where someone watches: not when quiet, not into a pipe or a log file
+        if self.quiet or not console.is_terminal:
+            return NoProgress()
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
         return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                        console=console, disable=self.quiet or not console.is_terminal, transient=True)
+                        console=console, transient=True)
+
+
+class NoProgress:
+    """Stands in for a rich Progress when there is nothing worth showing."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        return None
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -194,7 +215,7 @@ def csv_ready(df):
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
             out[col] = s.map(lambda v: iso(v.to_pydatetime()) if not pd.isna(v) else None).astype(object)
         elif pd.api.types.is_float_dtype(s.dtype):
-            out[col] = s.round(DECIMALS)
+            out[col] = round_floats(s, DECIMALS)
     return out
 
 

@@ -144,7 +144,9 @@ def recommend_cmd(ctx_obj, me, as_of, window_days, values, me_file, k, csv_path,
 
     Scored by trust from your core, values alignment and activity, minus hollow risk, e.g.
     "followed by 6 of your committed followers; trust: 0.97; shares your values: 0.71".
-    With --me-file, one run answers for every owner listed and writes CSV rows
+    With --me-file, one run answers for every owner listed with the learned link ranker
+    (gradient-boosted trees over common neighbours, Adamic-Adar, resource allocation, personalised
+    PageRank, degrees, triangle closure and communities; docs/advise.md) and writes CSV rows
     me,rank,account,score,reasons (to --csv FILE, else stdout).
 
     Example: innercircle recommend --k 10 --json

@@ -155,20 +155,29 @@ def followers_cmd(ctx_obj, me, as_of, window_days, half_life_days, committed_day
 @click.option("--me", default=None, metavar="ACCOUNT", help=ME_HELP)
 @click.option("--since", default=None, type=int, metavar="SNAPSHOT",
               help="Compare with the network after this snapshot (default: the one before the latest).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def changes_cmd(ctx_obj, me, since, as_json):
+@output_options(jsonl=False)
+def changes_cmd(ctx_obj, me, since, csv_path, as_json):
     """New and lost followers and tier moves between two snapshots.
 
     Import a newer export of the same source first; the older snapshot stays on record.
 
     Example: innercircle changes --json
     """
-    from ..changes import changes
+    import pandas as pd
+
+    from ..results.changes import changes
 
     with open_for_read(ctx_obj) as ws:
         result = changes(ws, me, since=since)
+    if csv_path:  # one row per follower who came, went or changed tier
+        rows = ([{"id": i, "change": "new", "from": None, "to": None} for i in result["new_followers"]]
+                + [{"id": i, "change": "lost", "from": None, "to": None} for i in result["lost_followers"]]
+                + [{"id": m["id"], "change": "tier", "from": m["from"], "to": m["to"]} for m in result["tier_moves"]])
+        write_frame(pd.DataFrame(rows, columns=["id", "change", "from", "to"]), csv_path)
     if as_json:
         echo_json(result)
+        return
+    if csv_path:
         return
     click.echo(f"changes from snapshot {result['from_snapshot']} to {result['to_snapshot']}:")
     click.echo(f"  new followers:  {len(result['new_followers']):,}")
@@ -220,8 +229,8 @@ def values_cmd(ctx_obj, text):
 
 @main.command("snapshots")
 @common_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def snapshots_cmd(ctx_obj, as_json):
+@output_options(jsonl=False)
+def snapshots_cmd(ctx_obj, csv_path, as_json):
     """List the imports on record (each is a snapshot).
 
     Example: innercircle snapshots
@@ -235,8 +244,12 @@ def snapshots_cmd(ctx_obj, as_json):
         for key in ("counts", "unknown", "notes"):
             if isinstance(row.get(key), str):
                 row[key] = json.loads(row[key])
+    if csv_path:
+        write_frame(snaps, csv_path)
     if as_json:
         echo_json({"snapshots": rows})
+        return
+    if csv_path:
         return
     if not rows:
         click.echo("no snapshots: nothing imported yet")

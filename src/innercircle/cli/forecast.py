@@ -47,7 +47,7 @@ def forecast_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, n_followers
 
     Example: innercircle forecast --json --followers 7000 --working-share 0.05
     """
-    from .. import forecast as fc
+    from ..results import forecast as fc
     from ..errors import UsageError
 
     if (n_followers is None) != (working_share is None):
@@ -55,13 +55,11 @@ def forecast_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, n_followers
                          "--followers 7000 --working-share 0.05")
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
-        me, as_of = a.me, a.window.as_of
-        result = fc.forecast(ws, me, as_of=as_of, window_days=window_days, method=method, runs=runs,
-                             seed=seed, tiers=a.tier_map)
+        result = fc.forecast(a, method=method, runs=runs, seed=seed)
         if backtest and result.get("basis"):
-            result["backtest"] = fc.backtest(ws, me, as_of=as_of, window_days=window_days, method=method, seed=seed)
+            result["backtest"] = fc.backtest(a, method=method, seed=seed)
         if n_followers is not None:
-            rates = fc.working_rates(ws, me, as_of=as_of, window_days=window_days, tiers=a.tier_map)
+            rates = fc.working_rates(a)
             wi = fc.what_if(n_followers, working_share, working_rate=rates["working_rate"],
                             other_rate=rates["other_rate"], seed=seed)
             result["what_if"] = {**wi, "rates_source": rates["source"], "working_means": rates["working_means"]}
@@ -113,12 +111,12 @@ def _print_forecast(r: dict) -> None:
 @main.command("simulate")
 @common_options
 @owner_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@output_options(jsonl=False)
 @click.option("--runs", default=1000, show_default=True, type=click.IntRange(1, 1_000_000), help="Monte Carlo runs.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed: the same seed gives the same output.")
 @click.option("--scenario", type=click.Choice(["real", "committed-vs-random", "growth", "all"]), default="all",
               show_default=True, help="Which scenario to run.")
-def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario):
+def simulate_cmd(ctx_obj, me, as_of, window_days, csv_path, as_json, runs, seed, scenario):
     """How far a post of yours travels: independent-cascade Monte Carlo on your follow graph.
 
     A post reaches your followers; each account reached passes it on once to its own followers
@@ -130,16 +128,36 @@ def simulate_cmd(ctx_obj, me, as_of, window_days, as_json, runs, seed, scenario)
 
     Example: innercircle simulate --json --scenario all --runs 1000 --seed 7
     """
-    from ..simulate import simulate
+    from ..results.simulate import simulate
 
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days)
-        result = simulate(ws, a.me, runs=runs, seed=seed, scenario=scenario, as_of=a.window.as_of,
-                          window_days=window_days, tiers=a.tier_map)
+        result = simulate(a, runs=runs, seed=seed, scenario=scenario)
+    if csv_path:
+        write_frame(simulation_rows(result), csv_path)
     if as_json:
         echo_json(result)
-        return
-    _print_simulation(result)
+    elif not csv_path:
+        _print_simulation(result)
+
+
+def simulation_rows(result: dict):
+    """Every figure with a range as a row: scenario, what, expected, low, high."""
+    import pandas as pd
+
+    rows = []
+
+    def walk(path: list[str], node) -> None:
+        if isinstance(node, dict) and {"expected", "low", "high"} <= set(node):
+            rows.append({"scenario": path[0], "what": ".".join(path[1:]),
+                         **{k: node[k] for k in ("expected", "low", "high")}})
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(path + [str(k)], v)
+
+    for name, scenario in result["scenarios"].items():
+        walk([name], scenario)
+    return pd.DataFrame(rows, columns=["scenario", "what", "expected", "low", "high"])
 
 
 def _print_simulation(r: dict) -> None:

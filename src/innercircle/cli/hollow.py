@@ -62,7 +62,8 @@ def read_accounts(path: Path):
 @owner_options
 @output_options
 @click.option("--threshold", default=None, type=click.FloatRange(0, 1),
-              help="hollow is true when hollow_risk is at least this (default: the model's own threshold).")
+              help="hollow is true when hollow_risk is at least this (default: the model's own, "
+                   "chosen for precision; 0.5 for a rule set).")
 @click.option("--method", default="model", show_default=True, type=click.Choice(METHODS),
               help="The trained model (with network signals) or one transparent rule set.")
 @input_format_option

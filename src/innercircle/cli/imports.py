@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..io.options import ReadOptions
 from ._common import common_options, echo_json
 from ._main import main
 from ._session import open_for_write, progress_callback
@@ -24,8 +25,19 @@ from ._options import FORMAT_CHOICES, input_format, input_format_option  # noqa:
 @click.option("--source-name", default=None, metavar="NAME",
               help="Name this source, so that a later import with the same name replaces it "
                    "(default: the format and the file name with its digits ignored).")
+@click.option("--partial", is_flag=True,
+              help="Import the readable part of a truncated or corrupt file and list what was skipped "
+                   "(default: refuse the import).")
+@click.option("--earliest", default="2000-01-01", show_default=True, metavar="DATE",
+              type=click.DateTime(["%Y-%m-%d"]), help="The oldest time accepted in the source.")
+@click.option("--max-rows", default=ReadOptions.max_rows, show_default=True, type=click.IntRange(1),
+              metavar="N", help="The most rows one table may hold.")
+@click.option("--max-size", default=ReadOptions.max_bytes, show_default="128 GiB", type=click.IntRange(1),
+              metavar="BYTES", help="The most an archive may hold once uncompressed (one member: 1/32 "
+                                    "of it, at least 4 GiB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the import summary as one JSON object.")
-def import_cmd(ctx_obj, source, me, fmt, old_format, replace, source_name, as_json):
+def import_cmd(ctx_obj, source, me, fmt, old_format, replace, source_name, partial, earliest, max_rows, max_size,
+               as_json):
     """Import SOURCE into the workspace, as one all-or-nothing snapshot.
 
     SOURCE is a folder or .zip in the generic format (accounts.csv, follows.csv, interactions.csv,
@@ -37,14 +49,19 @@ def import_cmd(ctx_obj, source, me, fmt, old_format, replace, source_name, as_js
     Importing the same source again (a newer export) replaces its older snapshot in the current
     network and keeps the older on record for 'innercircle changes'.
 
+    A truncated or corrupt file, a value out of range (a time before --earliest or more than a
+    day after now, a negative or infinite weight, a negative count, an id with a control
+    character) or a source over the limits fails the import, naming the file, row and field.
+
     Example: innercircle import ./my-network --me acme_founder
     """
     from ..imports import import_source, skipped_line
 
     fmt = input_format(fmt, old_format, ctx_obj)
     with open_for_write(ctx_obj) as ws, ctx_obj.progress() as bar:
+        options = ReadOptions(max_bytes=max_size, max_rows=max_rows, earliest=earliest, partial=partial)
         summary = import_source(ws, source, me=me, format=fmt, replace=replace, source_name=source_name,
-                                progress=progress_callback(bar))
+                                progress=progress_callback(bar), options=options)
         total = ws.counts()
     warn = skipped_line(summary)
     if warn:

@@ -101,30 +101,50 @@ def report_cmd(ctx_obj, out, fmt, old_fmt, me, as_of, window_days, values, top, 
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; only this machine can connect unless you change it.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port):
+@click.option("--token", default=None, metavar="TOKEN", envvar="INNERCIRCLE_TOKEN",
+              help="Require this token (beyond this machine one is generated and printed when not given).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A name the dashboard may be reached by (the Host header), besides this machine's "
+                   "own names; repeat for several.")
+def serve_cmd(ctx_obj, me, as_of, window_days, values, host, port, token, allowed_hosts):
     """The local dashboard: overview, followers (filter, search, pages), accounts, hollow, reach,
     forecast, advice and changes; every page also as JSON (add .json or ?format=json).
 
-    The audit runs once at start; pages are served from it. No page loads anything from any other
+    The server answers at once: while the audit runs (once, in the background), every page says so
+    and refreshes itself; then each page is served from it. No page loads anything from any other
     host, and nothing leaves this machine. Stop with Ctrl+C.
+
+    Listening beyond this machine (--host 0.0.0.0 or an address of the network) needs a token: it
+    is generated and printed once (or give --token), and every request without it gets 401. The
+    Host check stays on: add the names people use to reach it with --allowed-host.
 
     Example: innercircle serve --workspace acme.duckdb --port 8765
     """
-    import uvicorn
-
-    from ..web.app import LOCAL_HOSTS, create_app
+    from ..redact import register
+    from ..web import access
+    from ..web.app import create_app
     from ..web.dashboard import Dashboard
+    from ..web.server import serve
 
     # read-only: the dashboard never writes, and other readers (report, audit) can open the file too
     with network(ctx_obj) as ws:
         a = load_audit(ctx_obj, ws, me=me, as_of=as_of, window_days=window_days, values=values)
         dash = Dashboard(a)
-        with ctx_obj.progress() as bar:
-            dash.load(progress=progress_callback(bar))
-        hosts = list(LOCAL_HOSTS) if host in LOCAL_HOSTS else ["*"]
-        app = create_app(dash, allowed_hosts=hosts)
-        # the overview answers at once; the other pages are rendered in the background
-        threading.Thread(target=app.state.pages.warm, name="innercircle-warm", daemon=True).start()
-        shown = f"[{host}]" if ":" in host else host
-        ctx_obj.info(f"innercircle dashboard on http://{shown}:{port}/  (Ctrl+C to stop)")
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        rules = access.plan(host, token=token, allowed_hosts=allowed_hosts)
+        app = create_app(dash, allowed_hosts=list(rules.hosts), token=rules.token)
+        # the server answers at once ("preparing your audit", refreshing itself); the audit, then every
+        # page, are computed in the background
+        threading.Thread(target=dash.load_and_warm, args=(app.state.pages,), name="innercircle-load",
+                         daemon=True).start()
+        if not access.is_loopback(host):
+            click.echo(f"warning: the dashboard listens on {host}: your network data is reachable from other "
+                       f"machines, to anyone with the token (Host names accepted: {', '.join(rules.hosts)})",
+                       err=True)
+        # the one place the token is shown (even with --quiet when it was generated); later messages redact it
+        line = f"innercircle dashboard on {rules.url(host, port)}  (Ctrl+C to stop)"
+        if rules.generated:
+            click.echo(line, err=True)
+        else:
+            ctx_obj.info(line)
+        register(rules.token)
+        serve(app, host=host, port=port)

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from ._common import common_options, deprecated
+from ._common import NoProgress, common_options, deprecated
 from ._main import main
 
 #: From this many followers on, generation takes long enough to deserve a progress bar.
@@ -46,7 +46,7 @@ def sample_cmd(ctx_obj, followers, out, seed, interactions, fmt, old_fmt, end, t
 
     started = time.perf_counter()
     show = not ctx_obj.quiet and followers >= _PROGRESS_FROM
-    with (ctx_obj.progress() if show else _NoProgress()) as progress:
+    with (ctx_obj.progress() if show else NoProgress()) as progress:
         task = progress.add_task("generating", total=8)
 
         def step(done: int, total: int, label: str) -> None:
@@ -62,19 +62,3 @@ def sample_cmd(ctx_obj, followers, out, seed, interactions, fmt, old_fmt, end, t
     counts = ", ".join(f"{len(frame):,} {name}" for name, frame in batch.tables.items())
     ctx_obj.info(f"sample: wrote {counts} to {out} (owner: {batch.owner}; "
                  f"{time.perf_counter() - started:.1f} s)")
-
-
-class _NoProgress:
-    """Stands in for a rich Progress when there is nothing worth showing."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def add_task(self, *args, **kwargs) -> int:
-        return 0
-
-    def update(self, *args, **kwargs) -> None:
-        return None

@@ -177,11 +177,6 @@ def _connection(ws):
     return con.cursor()
 
 
-def _has_table(con, name: str) -> bool:
-    q = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"  # tables or views
-    return con.sql(q, params=[name]).fetchall()[0][0] > 0
-
-
 def load_network(ws, *, kinds: Sequence[str] | None = None, me: str | None = None,
                  interactions: bool = True, groups: bool = True) -> Network:
     """Load the workspace's current network into a :class:`Network`.
@@ -190,8 +185,10 @@ def load_network(ws, *, kinds: Sequence[str] | None = None, me: str | None = Non
     or ``groups=False`` skip those parts. ``me`` overrides the workspace owner. Ids are mapped to
     indices inside DuckDB (a join against the id list), so no Python loop touches the rows.
     """
+    from ..store import network as q
+
     con = _connection(ws)
-    ids = _arrow(con, "SELECT id FROM accounts WHERE id IS NOT NULL").column("id").combine_chunks()
+    ids = q.account_ids(con).column("id").combine_chunks()
     n = len(ids)
     import pyarrow as pa
 
@@ -199,13 +196,12 @@ def load_network(ws, *, kinds: Sequence[str] | None = None, me: str | None = Non
     name = f"_ic_ix_{id(index):x}"
     con.register(name, index)
     try:
-        f, t = _pairs(con, f"SELECT a.ix, b.ix FROM follows f JOIN {name} a ON f.follower = a.id "
-                           f"JOIN {name} b ON f.followee = b.id")
+        f, t = _columns(q.follow_pairs(con, name))
         net = Network(ids=np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object),
                       follows=_csr(f, t, n))
-        if interactions and _has_table(con, "interactions"):
+        if interactions and q.has_table(con, "interactions"):
             _load_interactions(con, net, name, kinds)
-        if groups and _has_table(con, "memberships"):
+        if groups and q.has_table(con, "memberships"):
             _load_groups(con, net, name)
     finally:
         con.unregister(name)
@@ -218,33 +214,14 @@ def load_network(ws, *, kinds: Sequence[str] | None = None, me: str | None = Non
     return net
 
 
-def _arrow(con, query: str, params=None):
-    """A query's result as a pyarrow Table, whatever the DuckDB version calls that."""
-    rel = con.sql(query, params=params or None)
-    for name in ("to_arrow_table", "fetch_arrow_table", "arrow"):
-        if hasattr(rel, name):
-            out = getattr(rel, name)()
-            return out.read_all() if hasattr(out, "read_all") else out
-    raise TypeError(f"cannot read {type(rel).__name__} as Arrow")
-
-
-def _pairs(con, query: str, params=None) -> tuple[np.ndarray, ...]:
-    tbl = _arrow(con, query, params)
+def _columns(tbl) -> tuple[np.ndarray, ...]:
     return tuple(np.asarray(c.to_numpy()) for c in tbl.columns)
 
 
 def _load_interactions(con, net: Network, name: str, kinds) -> None:
-    kind_list = "[" + ", ".join(f"'{k}'" for k in KINDS) + "]"
-    where = ""
-    params: list = []
-    if kinds is not None:
-        where = "WHERE i.kind IN (SELECT unnest(?::VARCHAR[]))"
-        params = [list(kinds)]
-    q = (f"SELECT a.ix, b.ix, coalesce(list_position({kind_list}, i.kind), 0)::SMALLINT - 1, "
-         f"coalesce(epoch(i.at)::BIGINT, {NO_TIME}), coalesce(i.weight, 1.0)::DOUBLE "
-         f"FROM interactions i JOIN {name} a ON i.actor = a.id JOIN {name} b ON i.target = b.id "
-         f"{where}")
-    net.actor, net.target, net.kind, net.at, net.weight = _pairs(con, q, params)
+    from ..store import network as q
+
+    net.actor, net.target, net.kind, net.at, net.weight = _columns(q.interaction_rows(con, name, kinds))
     net.actor = net.actor.astype(np.int64)
     net.target = net.target.astype(np.int64)
     net.kind = net.kind.astype(np.int16)
@@ -256,22 +233,19 @@ def _load_groups(con, net: Network, name: str) -> None:
     import pandas as pd
     import scipy.sparse as sp
 
-    has_groups = _has_table(con, "groups")
-    gq = ('SELECT DISTINCT "group" AS g FROM memberships'
-          + (' UNION SELECT "group" FROM groups' if has_groups else ""))
-    gids = con.sql(f"SELECT g FROM ({gq}) WHERE g IS NOT NULL ORDER BY g").fetchnumpy()["g"]
-    gids = np.asarray(gids, dtype=object)
+    from ..store import network as q
+
+    has_groups = q.has_table(con, "groups")
+    gids = np.asarray(q.group_ids(con, with_groups_table=has_groups), dtype=object)
     gindex = pd.Index(gids)
-    m = con.sql(f'SELECT m."group" AS g, a.ix AS ix FROM memberships m '
-                    f"JOIN {name} a ON m.account = a.id").fetchdf()
+    m = q.membership_pairs(con, name)
     rows = gindex.get_indexer(m["g"].astype(object)) if len(m) else np.zeros(0, np.int64)
     cols = m["ix"].to_numpy(np.int64) if len(m) else np.zeros(0, np.int64)
     mat = sp.coo_array((np.ones(len(rows), bool), (rows, cols)), shape=(len(gids), net.n)).tocsr()
     mat.sum_duplicates()
     counts = np.full(len(gids), np.nan)
     if has_groups and len(gids):
-        g = con.sql('SELECT "group" AS g, max(members_count)::DOUBLE AS c FROM groups '
-                        'WHERE "group" IS NOT NULL GROUP BY "group"').fetchdf()
+        g = q.group_sizes(con)
         pos = gindex.get_indexer(g["g"].astype(object))
         counts[pos[pos >= 0]] = g["c"].to_numpy(np.float64, na_value=np.nan)[pos >= 0]
     net.groups, net.group_members, net.members_count = gids, mat, counts

@@ -19,16 +19,13 @@ _UNKNOWN_FOR_OWNER = {"followers": "followers", "shares": "shares_received",
 
 
 def received_counts(ws) -> "pandas.DataFrame":  # noqa: F821
-    """Per target account: shares, mentions, replies received from other accounts (DuckDB aggregation;
-    one row of the interactions table = one event)."""
-    q = """SELECT target AS id,
-                   count(*) FILTER (WHERE kind = 'share') AS shares,
-                   count(*) FILTER (WHERE kind = 'mention') AS mentions,
-                   count(*) FILTER (WHERE kind = 'reply') AS replies
-            FROM interactions WHERE actor <> target AND target IS NOT NULL GROUP BY target"""
+    """Per target account: shares, mentions, replies received from other accounts (one row of the
+    interactions table = one event)."""
+    from ..store import queries
+
     cur = ws.con.cursor()
     try:
-        return cur.sql(q).df()
+        return queries.received_counts(cur)
     finally:
         cur.close()
 
@@ -38,7 +35,7 @@ def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
     ``working_followers``).
 
     A working follower follows the account and acted for it in the window (committed or occasional:
-    :func:`innercircle.queries.working_pairs`), and is not judged hollow. For the workspace owner the
+    :func:`innercircle.store.queries.working_pairs`), and is not judged hollow. For the workspace owner the
     count is the audit's own ``working``. For any other account, a follower is judged hollow from its
     profile with the same model, threshold and as-of, vouched for by its active days toward that
     account as in the audit; the signals that only the owner's follower list carries (follow-back
@@ -59,32 +56,23 @@ def working_followers(audit) -> "pandas.DataFrame":  # noqa: F821
 
 
 def _hollow_pairs(audit, pairs) -> np.ndarray:
-    """Whether each (account, follower) pair's follower is judged hollow toward that account."""
+    """Whether each (account, follower) pair's follower is judged hollow toward that account: its
+    profile risk (the model at the audit's as-of, on its reference prior), vouched for by its active
+    days toward that account as the audit does (:func:`innercircle.hollow.network.engaged`)."""
     if not len(pairs) or not audit.options.hollow:
         return np.zeros(len(pairs), dtype=bool)
-    from ..metrics.hollow import ENGAGED_DAYS, score_accounts
-
-    ids = pairs["follower"].drop_duplicates()
-    acc = audit.ws.con.execute("SELECT * FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                               [ids.tolist()]).df()
-    kw = {} if audit.options.hollow_threshold is None else {"threshold": audit.options.hollow_threshold}
-    scored = score_accounts(acc, as_of=audit.window.as_of, **kw) if len(acc) else None
-    if scored is None:
-        return np.zeros(len(pairs), dtype=bool)
-    threshold = kw.get("threshold", _default_threshold())
-    risk = pd_map(pairs["follower"], scored["id"], scored["hollow_risk"])
-    days = pairs["days"].to_numpy() if "days" in pairs else np.ones(len(pairs))
-    vouched = np.where(days >= ENGAGED_DAYS, np.minimum(risk, threshold - 0.01), risk * 0.8)
-    return np.nan_to_num(np.round(vouched, 4), nan=-1.0) >= threshold
-
-
-def _default_threshold() -> float:
-    import inspect
-
+    from ..hollow.network import engaged
     from ..metrics.hollow import score_accounts
+    from ..store import queries
 
-    default = inspect.signature(score_accounts).parameters["threshold"].default
-    return float(default) if isinstance(default, (int, float)) else 0.5
+    acc = queries.accounts_of(audit.ws.con, pairs["follower"].drop_duplicates().tolist())
+    if not len(acc):
+        return np.zeros(len(pairs), dtype=bool)
+    scored = score_accounts(acc, as_of=audit.window.as_of, threshold=audit.options.hollow_threshold, adjust=False)
+    threshold = scored.attrs["threshold"]
+    risk = pd_map(pairs["follower"], scored["id"], scored["hollow_risk"])
+    vouched = engaged(risk, [[] for _ in range(len(risk))], pairs["days"].to_numpy(), threshold)
+    return np.nan_to_num(vouched, nan=-1.0) >= threshold
 
 
 def pd_map(keys, index, values) -> np.ndarray:

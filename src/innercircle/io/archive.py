@@ -39,7 +39,7 @@ from typing import IO, Iterable, Iterator
 
 from ..errors import InputError
 
-__all__ = ["ArchiveLimits", "SourceTree", "decode_text", "normalise_name"]
+__all__ = ["ArchiveLimits", "Damaged", "SourceTree", "decode_text", "normalise_name"]
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 
@@ -47,6 +47,15 @@ KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 #: reach corners of zipfile/tarfile that fail with IndexError and the like (an empty member name),
 #: so everything but InputError counts as a broken archive at this boundary.
 _BROKEN = (Exception,)
+
+
+class Damaged(InputError):
+    """A member that is truncated or corrupt: what ``--partial`` may skip; ``problem`` says what."""
+
+    def __init__(self, problem: str, *, file: str):
+        self.problem = problem
+        super().__init__(problem, file=file, hint="the archive is truncated or corrupt: download it "
+                                                  "again, or import the readable part with --partial")
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,20 @@ class ArchiveLimits:
 
 
 DEFAULT_LIMITS = ArchiveLimits()
+
+
+def current_limits() -> ArchiveLimits:
+    """The limits in force: the defaults, with the total (and the member limit, 1/32 of it but at
+    least 4 GiB) raised or lowered by ``--max-size``."""
+    from dataclasses import replace
+
+    from .options import current
+
+    total = current().max_bytes
+    if total == DEFAULT_LIMITS.max_total_size:
+        return DEFAULT_LIMITS
+    return replace(DEFAULT_LIMITS, max_total_size=total,
+                   max_member_size=min(total, max(DEFAULT_LIMITS.max_member_size, total // 32)))
 
 
 def normalise_name(name: str) -> str | None:
@@ -126,9 +149,8 @@ class _Guarded(io.RawIOBase):
         except InputError:
             raise
         except _BROKEN as e:
-            raise InputError(f"member '{self._member}' cannot be read ({_why(e)})",
-                             file=self._archive,
-                             hint="the archive is truncated or corrupt; download it again") from None
+            raise Damaged(f"member '{self._member}' cannot be read ({_why(e)})",
+                          file=self._archive) from None
         n = len(data)
         self._done += n
         if self._done > self._limit:
@@ -179,10 +201,11 @@ class SourceTree:
     # -- opening -----------------------------------------------------------------------------
     @classmethod
     def _open_tree(cls, path: str | os.PathLike, *,
-                   limits: ArchiveLimits = DEFAULT_LIMITS) -> "SourceTree":
-        path = Path(path)
-        if not path.exists():
-            raise InputError("no such file or folder", file=str(path))
+                   limits: ArchiveLimits | None = None) -> "SourceTree":
+        from .detect import check_source
+
+        path = check_source(path)
+        limits = limits or current_limits()
         kind = "dir" if path.is_dir() else _archive_kind(path)
         tree = cls(path, kind, limits=limits)
         try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 #: The id a reader uses for "the workspace's owner" when its source names no owner (e.g. a
 #: Mastodon following_accounts.csv): the workspace replaces it by its owner when importing.
@@ -37,21 +38,49 @@ class ImportBatch:
         if n:
             self.skipped[what] = self.skipped.get(what, 0) + n
 
+    def damaged(self, label: str, problem: str, *, skipped: str, read: str = "") -> None:
+        """A truncated or corrupt file: an InputError, unless ``--partial`` asked for the readable part.
+
+        With ``--partial`` the problem becomes a note (``read`` says what was read before it) and
+        ``skipped`` is counted among the rows left out, so the summary lists it.
+        """
+        from ..errors import InputError
+        from .options import current
+
+        if not current().partial:
+            raise InputError(problem, file=label,
+                             hint="the file is truncated or corrupt: download it again, or import "
+                                  "the readable part with --partial")
+        self.notes.append(f"{label}: {problem}" + (f"; {read}" if read else "") + " (--partial)")
+        self.skip(skipped)
+
 
 def reader(what: str, *, hint: str):
     """Decorate a reader's ``read(path, ...)`` so that only InputError leaves it (the reader contract):
     any other exception from a hostile or broken file becomes one line naming the file."""
-    from ..errors import InputError
 
     def wrap(read: Callable[..., ImportBatch]) -> Callable[..., ImportBatch]:
         @functools.wraps(read)
         def guarded(path, *args, **kwargs) -> ImportBatch:
-            try:
+            with guard(what, file=str(path), hint=hint):
                 return read(Path(path), *args, **kwargs)
-            except InputError:
-                raise
-            except Exception as e:  # noqa: BLE001 - the contract: only InputError leaves a reader
-                raise InputError(f"cannot read {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
-                                 file=str(path), hint=hint) from None
         return guarded
     return wrap
+
+
+@contextlib.contextmanager
+def guard(what: str, *, file: str, hint: str | None = None) -> Iterator[None]:
+    """Inside the block, any exception but InputError (a decompression error, an out-of-range
+    number, a library's own complaint about hostile bytes) becomes one InputError naming ``file``.
+
+    MemoryError and RecursionError are included: hostile nesting or sizes must not crash the tool.
+    """
+    from ..errors import InputError
+
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the contract: only InputError leaves a reader
+        raise InputError(f"cannot read {what} ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
+                         file=file, hint=hint) from None

@@ -200,7 +200,19 @@ def _read_repo(car: CarFile, path: Path, progress: Callable | None) -> ImportBat
     notes.append("a repository holds the owner's own records: who follows them and who liked, reposted "
                  "or replied to their posts is unknown until `innercircle fetch bluesky` asks the API")
     notes += [f"skipped {n} {why}" for why, n in sorted(skipped.items())]
-    return rows.batch(FORMAT, str(path), owner=owner, unknown=UNKNOWN, notes=notes, skipped=skipped)
+    batch = rows.batch(FORMAT, str(path), owner=owner, unknown=UNKNOWN, notes=notes, skipped=skipped)
+    _refuse_damage(batch, car, str(path))
+    return batch
+
+
+def _refuse_damage(batch: ImportBatch, car: "CarFile", label: str) -> None:
+    """A truncated or corrupt .car fails the import, unless ``--partial`` keeps what could be read."""
+    if car.truncated_at is not None:
+        batch.damaged(label, f"the file ends mid-block or is damaged at byte {car.truncated_at} (truncated)",
+                      skipped="blocks after the damage")
+    if car.bad_blocks:
+        batch.damaged(label, f"{car.bad_blocks} blocks do not match their CID or cannot be decoded (corrupt)",
+                      skipped="corrupt blocks")
 
 
 def _walk_mst(car: CarFile, root: Any, skipped: dict) -> Any:

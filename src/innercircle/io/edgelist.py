@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
-from .batch import ImportBatch
+from .batch import ImportBatch, reader
 
 FORMAT = "edgelist"
 _SPLIT = re.compile(rb"\s+")
@@ -41,7 +42,7 @@ def sniff(path: Path) -> bool:
         if not Path(path).is_file():
             return False
         lines = _data_lines(Path(path))
-    except (OSError, EOFError, gzip.BadGzipFile):
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
         return False
     if not lines or any(b"," in ln for ln in lines):
         return False
@@ -50,33 +51,99 @@ def sniff(path: Path) -> bool:
     return good[0] and sum(good) >= 0.9 * len(good)
 
 
+@reader("this edge list", hint="each line should be 'follower followee'")
 def read(path: Path, *, progress=None) -> ImportBatch:
-    """Read the edges as follows; extra columns (a weight) are ignored."""
-    import duckdb
+    """Read the edges as follows; extra columns (a weight) are ignored.
 
+    A gzip file is first decompressed, streamed, into the scratch folder: a truncated or corrupt
+    one fails the import (``--partial`` keeps its complete lines), never a silently wrong last edge.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", file=str(path))
+    label, damage = str(path), None
+    if _is_gzip(path):
+        path, damage = _gunzip(path)
+    batch = _read_plain(path, label, progress)
+    if damage:
+        batch.damaged(label, damage, skipped="the unreadable rest of the file")
+    return batch
+
+
+def _gunzip(path: Path) -> tuple[Path, str | None]:
+    """``path`` decompressed into the scratch folder, and what was wrong with it (or None).
+
+    Without ``--partial`` damage is an InputError at once; with it, the complete lines read before
+    the damage are kept (the cut last line is dropped).
+    """
+    import tempfile
+
+    from ..tempfiles import scratch
+    from .options import current
+
+    fd, name = tempfile.mkstemp(prefix="edges-", suffix=".txt", dir=scratch("tables"))
+    with open(fd, "wb") as out, open(path, "rb") as f:
+        damage = _inflate(f, out)
+    if damage and not current().partial:
+        raise InputError(damage, file=str(path), hint="download it again, or import the readable part with --partial")
+    if damage:
+        _drop_last_line(Path(name))
+    return Path(name), damage
+
+
+def _inflate(src, out) -> str | None:
+    """Decompress the gzip members of ``src`` into ``out`` as far as they go; what was wrong, or None."""
+
+    d, fed = zlib.decompressobj(wbits=31), False
+    try:
+        while chunk := src.read(1 << 20):
+            while chunk:
+                out.write(d.decompress(chunk))
+                fed = True
+                if not d.eof:
+                    break
+                chunk = d.unused_data  # the next member of a multi-member file
+                d, fed = zlib.decompressobj(wbits=31), False
+        out.write(d.flush())
+    except zlib.error as e:
+        return f"the gzip file is corrupt ({' '.join(str(e).split())[:80]})"
+    return "the gzip file ends early (truncated)" if fed and not d.eof else None
+
+
+def _drop_last_line(path: Path) -> None:
+    """Cut a file after its last newline (the line after it was cut by the damage)."""
+    with open(path, "rb+") as f:
+        size = f.seek(0, 2)
+        f.seek(max(0, size - (1 << 20)))
+        tail = f.read()
+        cut = tail.rfind(b"\n")
+        f.truncate(size - len(tail) + cut + 1 if cut >= 0 else max(0, size - len(tail)))
+
+
+def _read_plain(path: Path, label: str, progress) -> ImportBatch:
+    import duckdb
+
     try:
         sample = _data_lines(path)
     except (OSError, EOFError, gzip.BadGzipFile) as e:
-        raise InputError(f"cannot read the file ({e})", file=str(path)) from None
+        raise InputError(f"cannot read the file ({e})", file=label) from None
     if not sample:
-        raise InputError("no edges found (the file is empty or only comments)", file=str(path),
+        raise InputError("no edges found (the file is empty or only comments)", file=label,
                          hint="each line should be 'follower followee'")
     if progress:
-        progress(0, None, f"reading {path.name}")
-    con = duckdb.connect()
+        progress(0, None, f"reading {Path(label).name}")
+    con = duckdb.connect(config={"memory_limit": "1GB"})
     try:
         table = _read_fast(con, path, sample)
         if table is None:
-            table = _read_slow(con, path)
+            table = _read_slow(con, path, label)
     except duckdb.Error as e:
-        _explain(path, e)
+        _explain(path, e, label)
     finally:
         con.close()
-    batch = ImportBatch(format=FORMAT, source=str(path), tables={"follows": table})
-    batch.files["follows"] = str(path)
+    _check_rows(table.num_rows, label)
+    batch = ImportBatch(format=FORMAT, source=label, tables={"follows": table})
+    batch.files["follows"] = label
     batch.notes.append("an edge list holds follows only: no profiles and no interactions")
     batch.unknown |= {"profiles"}
     return batch
@@ -117,7 +184,15 @@ def _read_fast(con, path: Path, sample: list[bytes]):
         return None
 
 
-def _read_slow(con, path: Path):
+def _check_rows(n: int, label: str) -> None:
+    from .options import current
+
+    if n > current().max_rows:
+        raise InputError(f"holds more than {current().max_rows:,} edges", file=label,
+                         hint="raise the limit with --max-rows if this is really one network")
+
+
+def _read_slow(con, path: Path, label: str):
     """Any whitespace between tokens; names the first line with fewer than two tokens."""
     lines = ("SELECT regexp_split_to_array(trim(line), '\\s+') AS t FROM read_csv($path, columns={'line': 'VARCHAR'}, "
              "header=false, delim=$delim, quote='', escape='', comment='#', auto_detect=false) WHERE trim(line) <> ''")
@@ -125,7 +200,7 @@ def _read_slow(con, path: Path):
     bad = con.sql(f"SELECT count(*) FROM ({lines}) WHERE len(t) < 2", params=params).fetchone()[0]
     if bad:
         line_no, text = _first_short_line(path)
-        raise InputError(f"line holds fewer than two ids: {text[:60]!r}", file=str(path), row=line_no,
+        raise InputError(f"line holds fewer than two ids: {text[:60]!r}", file=label, row=line_no,
                          hint="each line should be 'follower followee' (lines starting with # are comments)")
     return con.sql(f"SELECT t[1] AS follower, t[2] AS followee FROM ({lines})", params=params).to_arrow_table()
 
@@ -139,7 +214,7 @@ def _first_short_line(path: Path) -> tuple[int | None, str]:
     return None, ""
 
 
-def _explain(path: Path, e: Exception):
+def _explain(path: Path, e: Exception, label: str):
     text = str(e)
     if "unicode" in text.lower() or "utf" in text.lower():
         import codecs
@@ -149,7 +224,7 @@ def _explain(path: Path, e: Exception):
                 try:
                     decoder.decode(line)
                 except UnicodeDecodeError:
-                    raise InputError("text is not UTF-8", file=str(path), row=i,
+                    raise InputError("text is not UTF-8", file=label, row=i,
                                      hint="save the file as UTF-8") from None
-    raise InputError(f"cannot read the edge list ({text.splitlines()[0][:160]})", file=str(path),
+    raise InputError(f"cannot read the edge list ({text.splitlines()[0][:160]})", file=label,
                      hint="each line should be 'follower followee'") from None

@@ -453,10 +453,9 @@ def _report(batch: ImportBatch, rows: CsvFile) -> None:
         batch.notes.append(f"{rows.label}: no header row with the expected columns ({expected}); "
                            "the file was skipped")
         batch.skip(f"{base}: file without a recognisable header")
-    if rows.error:
-        batch.notes.append(f"{rows.label}: {rows.error}; {rows.count} rows read before that, the "
-                           "rest of the file was skipped")
-        batch.skip(f"{base}: unreadable rest of file")
+    if rows.error:  # truncated or corrupt: an error, unless --partial keeps what was read
+        batch.damaged(rows.label, rows.error, read=f"{rows.count} rows read before that",
+                      skipped=f"{base}: unreadable rest of file")
     if rows.encoding not in ("utf-8-sig", "utf-8"):
         batch.notes.append(f"{rows.label}: not UTF-8, read as {rows.encoding}")
 

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from .api._rows import Rows
-from .batch import OWNER_ALIAS, ImportBatch
+from .batch import OWNER_ALIAS, ImportBatch, reader
 
 FORMAT = "mastodon"
 ME = OWNER_ALIAS  # the workspace replaces it by its owner
@@ -117,6 +117,7 @@ def _csv_kind(name: str, head: bytes) -> str | None:
 
 # -- reading -----------------------------------------------------------------------------------
 
+@reader("this Mastodon export", hint="the export may be damaged; download it again")
 def read(path: Path, *, progress: Callable | None = None, owner: str | None = None) -> ImportBatch:
     """Parse a Mastodon archive and/or CSV exports into an ImportBatch.
 

@@ -321,10 +321,9 @@ def _guarded(records: YtdFile, batch: ImportBatch) -> Iterator[Any]:
 
 
 def _report(batch: ImportBatch, records: YtdFile) -> None:
-    if records.error:
-        batch.notes.append(f"{records.label}: {records.error}; {records.count} records read before "
-                           "that, the rest of the file was skipped")
-        batch.skip(f"{posixpath.basename(records.name)}: unreadable rest of file")
+    if records.error:  # truncated or corrupt: an error, unless --partial keeps what was read
+        batch.damaged(records.label, records.error, read=f"{records.count} records read before that",
+                      skipped=f"{posixpath.basename(records.name)}: unreadable rest of file")
 
 
 def _do_manifest(a: _Archive, manifest: dict, name: str) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..model import ACTIVE_KINDS, CARE_GIVEN_KINDS, KIND_REGISTRY, unknown_kinds
+from ..model import KIND_REGISTRY, round_floats, unknown_kinds
 
 #: Ledger column for each interaction kind, and the fact that must be known for it to count
 #: (derived from :data:`innercircle.model.KIND_REGISTRY`).
@@ -98,57 +98,13 @@ def ledger(con, me: str, window: Window, *, half_life_days: float = 90.0, like_w
 
     ``actors="followers"`` gives one row per follower of ``me`` (zeros for those who did nothing);
     ``actors="others"`` one row per non-follower who acted toward ``me``; ``"all"`` both, in one pass.
-    Column ``is_follower`` tells them apart.
+    Column ``is_follower`` tells them apart. The SQL is :func:`innercircle.store.queries.ledger`.
     """
-    active = ", ".join(f"'{k}'" for k in ACTIVE_KINDS)
-    given = ", ".join(f"'{k}'" for k in CARE_GIVEN_KINDS)
-    per_kind = ",\n".join(
-        f"count(*) FILTER (WHERE kind = '{k}') AS {col}" for k, (col, _) in KIND_COLUMNS.items())
-    followers = f"SELECT DISTINCT follower AS id FROM {follows} WHERE followee = $me AND follower <> $me"
-    population = {
-        "followers": f"SELECT id, true AS is_follower FROM ({followers})",
-        "others": f"SELECT DISTINCT actor AS id, false AS is_follower FROM toward ANTI JOIN ({followers}) f "
-                  f"ON toward.actor = f.id",
-        "all": f"SELECT coalesce(f.id, a.id) AS id, f.id IS NOT NULL AS is_follower FROM ({followers}) f "
-               f"FULL OUTER JOIN (SELECT DISTINCT actor AS id FROM toward) a ON f.id = a.id",
-    }[actors]
-    sql = f"""
-    WITH my_posts AS (SELECT id FROM {posts} WHERE author = $me),
-    toward AS (
-        SELECT i.actor, i.kind, i."at", coalesce(i.weight, 1) AS weight FROM {interactions} i
-        WHERE i.actor <> $me AND i."at" > $start AND i."at" <= $as_of
-          AND (i.target = $me OR i.post IN (SELECT id FROM my_posts))),
-    pop AS ({population}),
-    acts AS (
-        SELECT actor AS id, {per_kind},
-          count(DISTINCT CAST("at" AS DATE)) FILTER (WHERE kind IN ({active})) AS active_days,
-          count(*) FILTER (WHERE kind IN ({active}) AND "at" > $recent) AS recent_active,
-          count(*) FILTER (WHERE kind IN ({active})) AS active_actions,
-          min("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS first_active,
-          max("at") FILTER (WHERE kind IN ({active}) OR kind = 'like') AS last_active,
-          sum(weight * pow(0.5, date_diff('second', "at", $as_of) / 86400.0 / $half_life)
-              * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
-              AS engagement_score,
-          sum(weight * CASE WHEN kind IN ({active}) THEN 1.0 WHEN kind = 'like' THEN $like_w ELSE 0 END)
-              AS care_received
-        FROM toward GROUP BY actor),
-    their_posts AS (SELECT p.id, p.author FROM {posts} p JOIN pop ON p.author = pop.id),
-    gave AS (
-        SELECT coalesce(tp.author, i.target) AS id, sum(coalesce(i.weight, 1)) AS given
-        FROM {interactions} i LEFT JOIN their_posts tp ON i.post = tp.id
-        WHERE i.actor = $me AND i.kind IN ({given}) AND i."at" > $start AND i."at" <= $as_of
-          AND coalesce(tp.author, i.target) <> $me
-        GROUP BY 1),
-    i_follow AS (SELECT DISTINCT followee AS id FROM {follows} WHERE follower = $me)
-    SELECT pop.id, pop.is_follower, acts.* EXCLUDE (id),
-           coalesce(gave.given, 0) + CASE WHEN i_follow.id IS NULL THEN 0 ELSE 1 END AS care_given,
-           i_follow.id IS NOT NULL AS i_follow
-    FROM pop LEFT JOIN acts USING (id) LEFT JOIN gave USING (id) LEFT JOIN i_follow USING (id)
-    """
-    params = {"me": me, "start": window.start, "as_of": window.as_of,
-              "recent": window.as_of - timedelta(days=recent_days), "half_life": float(half_life_days),
-              "like_w": float(like_weight)}
-    return con.execute(sql, params).df()
+    from ..store import queries
+
+    return queries.ledger(con, me, window, half_life_days=half_life_days, like_weight=like_weight,
+                          follows=follows, interactions=interactions, posts=posts, actors=actors,
+                          recent_days=recent_days, columns=KIND_COLUMNS)
 
 
 def assign_tiers(df, unknown_facts=frozenset(), *, committed_days: int = 3, recent_days_hit: str = "recent_active"):
@@ -174,7 +130,7 @@ def finish_ledger(df, unknown_facts=frozenset(), *, committed_days: int = 3):
         df[col] = df[col].fillna(0).astype("int64")
     for col in ("engagement_score", "care_received", "care_given"):
         # rounded: DuckDB's parallel sums differ in the last bits from run to run
-        df[col] = df[col].fillna(0.0).astype("float64").round(9)
+        df[col] = round_floats(df[col].fillna(0.0).astype("float64"), 9)
     assign_tiers(df, unknown_facts, committed_days=committed_days)
     blind = unknown_kinds(unknown_facts)
     for kind, (col, fact) in KIND_COLUMNS.items():

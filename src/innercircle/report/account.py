@@ -9,6 +9,7 @@ newest first, with the text of the post involved where it is known.
 from __future__ import annotations
 
 from ..model import TABLES
+from ..store import queries
 from .build import num, safe_url, text, when
 
 PROFILE_COLUMNS = tuple(TABLES["accounts"])
@@ -28,16 +29,14 @@ def account_detail(con, owner: str, account_id: str, *, row: dict | None, window
     :class:`LedgerIndex` of the owner) the ledger comes from memory instead of a scan; ``posts``
     (post id -> (text, url)) likewise saves a query for the posts the ledger names.
     """
-    cols = ", ".join(f'"{c}"' for c in TABLES["accounts"])
-    found = con.execute(f"SELECT {cols} FROM accounts WHERE id = ?", [account_id]).fetchone()
+    found = queries.account_row(con, account_id, TABLES["accounts"])
     if found is None:
         return None
     profile = {c: (when(v) if c in ("created_at", "observed_at") else num(v))
                for c, v in zip(PROFILE_COLUMNS, found)}
     profile["url_safe"] = safe_url(profile.get("url"))
     if you_follow is None:
-        you_follow = bool(con.execute("SELECT count(*) FROM follows WHERE follower = ? AND followee = ?",
-                                      [owner, account_id]).fetchone()[0])
+        you_follow = queries.follows_edge(con, owner, account_id)
     index = index or LedgerIndex(con, owner, account=account_id)
     toward, toward_counts = index.ledger(account_id, toward=True, window=window, limit=limit)
     given, given_counts = index.ledger(account_id, toward=False, window=window, limit=limit)
@@ -64,21 +63,7 @@ class LedgerIndex:
     def __init__(self, con, owner: str, *, account: str | None = None):
         import numpy as np
 
-        only = "" if account is None else "WHERE account = $account"
-        params = {"me": owner, **({} if account is None else {"account": account})}
-        df = con.execute(f"""
-            WITH my_posts AS (SELECT id FROM posts WHERE author = $me),
-            toward AS (SELECT i.actor AS account, true AS toward, i.kind, i."at", i.post FROM interactions i
-                       WHERE i.actor <> $me AND (i.target = $me OR i.post IN (SELECT id FROM my_posts))),
-            mine AS (SELECT i.target, i.kind, i."at", i.post, p.author FROM interactions i
-                     LEFT JOIN posts p ON p.id = i.post WHERE i.actor = $me),
-            given AS (SELECT target AS account, false AS toward, kind, "at", post FROM mine WHERE target <> $me
-                      UNION ALL
-                      SELECT author, false, kind, "at", post FROM mine
-                      WHERE author IS NOT NULL AND author <> $me AND author IS DISTINCT FROM target),
-            everything AS (SELECT * FROM toward UNION ALL SELECT * FROM given)
-            SELECT * FROM everything {only}
-            ORDER BY account, toward DESC, "at" DESC NULLS LAST, kind""", params).df()
+        df = queries.owner_ledger(con, owner, account)
         acc = df["account"].to_numpy(dtype=object)
         starts = np.flatnonzero(np.r_[True, acc[1:] != acc[:-1]]) if len(acc) else np.zeros(0, dtype=int)
         ends = np.r_[starts[1:], len(acc)]
@@ -117,8 +102,7 @@ def _attach_posts(con, events: list[dict], posts: dict | None = None) -> None:
     ids = sorted({e["post"] for e in events if e.get("post")})
     found = posts if posts is not None else {}
     if ids and posts is None:
-        found = {i: (t, u) for i, t, u in con.execute(
-            "SELECT id, text, url FROM posts WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()}
+        found = queries.post_texts(con, ids)
     for e in events:
         t, u = found.get(e.get("post"), (None, None))
         e["post_text"], e["post_url"] = text(t), safe_url(u)

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ..model import ACTIVE_KINDS, PASSIVE_KINDS, iso
+from ..store import queries
 
 TIER_ORDER = ("committed", "occasional", "attentive", "silent", "hollow", "unknown")
 WORKING_TIERS = ("committed", "occasional")
@@ -274,12 +275,7 @@ def activity(b: Basis, **_) -> dict:
     """Actions toward the owner per calendar month of the window, by kind (unknown kinds are None)."""
     from ..metrics.engagement import KIND_COLUMNS
 
-    w = b.window
-    rows = b.ws.con.cursor().execute(
-        "SELECT strftime(date_trunc('month', \"at\"), '%Y-%m') AS month, kind, count(*) AS n "
-        "FROM interactions WHERE actor <> $me AND \"at\" > $start AND \"at\" <= $as_of "
-        "AND (target = $me OR post IN (SELECT id FROM posts WHERE author = $me)) GROUP BY ALL ORDER BY 1",
-        {"me": b.owner, "start": w.start, "as_of": w.as_of}).fetchall()
+    rows = queries.actions_by_month(b.ws.con.cursor(), b.owner, b.window)
     kinds = ACTIVE_KINDS + PASSIVE_KINDS
     unknown = set(b.audit.get("unknown_facts") or [])
     totals = {k: 0 for k in kinds}
@@ -348,9 +344,7 @@ def profile_urls(ws, ids: list[str]) -> dict[str, str | None]:
     """id -> a safe http(s) profile URL (or None) for a few accounts."""
     if not ids:
         return {}
-    rows = ws.con.cursor().execute("SELECT id, url FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                                   [list(ids)]).fetchall()
-    return {i: safe_url(u) for i, u in rows}
+    return {i: safe_url(u) for i, u in queries.column_of(ws.con.cursor(), ids, "url").items()}
 
 
 def hollow(b: Basis, *, examples: int = 10, **_) -> dict:
@@ -407,21 +401,14 @@ def reach(b: Basis, **_) -> dict:
 
 def naive_sums(b: Basis) -> dict:
     """Sums that count the same person many times: followers' follower counts, as people add them up."""
-    con = b.ws.con.cursor()
-    me = b.owner
-    graph = con.execute(
-        "SELECT count(*) FROM follows f JOIN (SELECT DISTINCT follower FROM follows WHERE followee = $me) m "
-        "ON f.followee = m.follower WHERE f.follower <> $me", {"me": me}).fetchone()[0]
-    profile = con.execute(
-        "SELECT sum(a.followers_count), count(a.followers_count) FROM accounts a JOIN "
-        "(SELECT DISTINCT follower FROM follows WHERE followee = $me) m ON a.id = m.follower", {"me": me}).fetchone()
+    n = queries.naive_reach(b.ws.con.cursor(), b.owner)
     working = b.table.loc[b.table["tier"].isin(WORKING_TIERS), "followers_count"]
-    own = con.execute("SELECT followers_count FROM accounts WHERE id = ?", [me]).fetchone()
-    best = int(profile[0]) if profile[1] else (int(graph) if graph else None)
-    return {"first_degree_profile": num(own[0]) if own else None,
-            "second_degree": best, "second_degree_graph_edges": int(graph),
+    graph = n["graph_edges"]
+    best = int(n["profile_sum"]) if n["profiles_with_counts"] else (graph if graph else None)
+    return {"first_degree_profile": num(n["own"]),
+            "second_degree": best, "second_degree_graph_edges": graph,
             "second_degree_via_working": int(working.dropna().sum()) if working.notna().any() else None,
-            "profiles_with_counts": int(profile[1])}
+            "profiles_with_counts": n["profiles_with_counts"]}
 
 
 def _sum(values) -> int | None:
@@ -431,9 +418,9 @@ def _sum(values) -> int | None:
 
 def forecast(b: Basis, **_) -> dict:
     """The response forecast (expected responders and its 10th–90th percentile range)."""
-    from .. import forecast as fc
+    from ..results import forecast as fc
 
-    out = fc.forecast(b.ws, b.owner, as_of=b.window.as_of, window_days=b.window.days, tiers=b.source.tier_map)
+    out = fc.forecast(b.source)
     keep = ("expected_responders", "low", "high", "model", "basis", "distribution", "population", "requests",
             "periods", "responses", "by_tier", "notes")
     result = {k: _plain(out.get(k)) for k in keep if k in out}
@@ -477,10 +464,9 @@ def _advice_item(r: dict, name: str) -> dict:
 
 def changes(b: Basis, **_) -> dict:
     """New and lost followers and tier moves since the previous snapshot."""
-    from ..changes import changes as changes_fn
+    from ..results.changes import changes as changes_fn
 
-    snaps = b.ws.con.cursor().execute("SELECT count(*) FROM snapshots").fetchone()[0]
-    if snaps < 2:
+    if queries.snapshot_count(b.ws.con.cursor()) < 2:
         return unavailable("only one snapshot on record: import a newer export of the same source to see changes")
     c = changes_fn(b.ws, b.owner, window_days=b.options.get("window_days") or 365)
     handles = _handles(b.ws, c["new_followers"][:LIST_LIMIT] + c["lost_followers"][:LIST_LIMIT])
@@ -496,9 +482,7 @@ def changes(b: Basis, **_) -> dict:
 def _handles(ws, ids: list[str]) -> dict[str, str | None]:
     if not ids:
         return {}
-    rows = ws.con.cursor().execute("SELECT id, handle FROM accounts WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                                   [list(ids)]).fetchall()
-    return {i: h for i, h in rows}
+    return queries.column_of(ws.con.cursor(), ids, "handle")
 
 
 def definitions(b: Basis | None = None, **_) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -58,6 +59,19 @@ def shorten(s, n: int = 120) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+#: Characters that change the direction of the text after them (overrides, embeddings, isolates, marks).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate(value):
+    """Every value shown: text holding direction controls is wrapped in FSI … PDI, so a right-to-left
+    override in a name cannot reorder what follows it (in text and in attributes alike; the
+    stylesheet also isolates the elements that show names, and names sit in ``<bdi>``)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and _BIDI.search(value):
+        return "\u2068" + value + "\u2069"
+    return value
+
+
 def day(s) -> str:
     return "unknown" if _missing(s) or not s else str(s)[:10]
 
@@ -68,7 +82,7 @@ def environment():
     from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
     env = Environment(loader=FileSystemLoader(str(template_dir())), autoescape=True,
-                      undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True, finalize=isolate)
     env.filters.update(n=fmt_number, pct=fmt_pct, short=shorten, day=day)
     return env
 

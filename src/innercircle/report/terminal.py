@@ -71,7 +71,8 @@ def print_audit(result: dict, *, label: str | None = None) -> None:
         ("80% of active actions come from", f"{fmt(result['concentration'])} of your followers"),
         ("care given vs received (rank correlation)", fmt(result["care_correlation"])),
         ("non-followers who act for you", fmt(result["non_follower_working"])),
-        ("hollow share", fmt(result.get("hollow_share"), pct=True)),
+        ("hollow share (flagged)", fmt(result.get("hollow_share"), pct=True)),
+        ("hollow share (estimated, 90% interval)", _estimate(result)),
     ]
     for a, b in rows:
         facts.add_row(a, b)
@@ -100,6 +101,14 @@ def fit_columns(cols: list[str], width: int) -> list[str]:
         out.append(c)
         used += WIDTHS.get(c, 10)
     return out
+
+
+def _estimate(result: dict) -> str:
+    share = result.get("hollow_expected_share")
+    if share is None:
+        return "unknown"
+    return (f"{fmt(share, pct=True)} ({fmt(result.get('hollow_expected_share_low'), pct=True)} to "
+            f"{fmt(result.get('hollow_expected_share_high'), pct=True)})")
 
 
 def print_followers(table, *, limit: int = 30) -> None:

@@ -117,7 +117,6 @@ class Audit:
     owner: Owner
     window: Window
     options: Options = field(default_factory=Options)
-    notes: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -285,7 +284,7 @@ def _judge_hollow(a: Audit):
 
 def present_hollow(h):
     """The hollow scorer's table in the shared vocabulary: ``hollow`` true/false/NA (boolean dtype),
-    ``hollow_kind`` and ``reasons`` NA rather than empty text, risk rounded to 4 decimals."""
+    ``hollow_kind`` and ``reasons`` NA rather than empty text."""
     import pandas as pd
 
     out = h.copy()
@@ -295,7 +294,7 @@ def present_hollow(h):
         if col in out.columns:
             out[col] = out[col].astype("string").replace("", pd.NA)
     out["id"] = out["id"].astype("string")
-    out["hollow_risk"] = pd.to_numeric(out["hollow_risk"], errors="coerce").round(4)
+    out["hollow_risk"] = pd.to_numeric(out["hollow_risk"], errors="coerce")
     return out
 
 
@@ -363,6 +362,7 @@ def _summary(a: Audit) -> dict:
         **{t: (int(tiers.get(t, 0)) if tiers_known else None) for t in TIERS if t not in ("hollow", "unknown")},
         "unknown_tier": int(tiers.get("unknown", 0)),
         **_hollow_summary(table, n_followers if followers_known else None),
+        **_expected_share(a),
         "working_share": round(working / n_followers, 4) if tiers_known and n_followers else None,
         "by_kind": by_kind(a),
         "concentration": concentration(table["active_actions"]) if tiers_known else None,
@@ -397,9 +397,22 @@ def _hollow_summary(table, n_followers: int | None) -> dict:
             "hollow_unknown": len(table) - judged}
 
 
+def _expected_share(a: Audit) -> dict:
+    """hollow_expected_share with its interval: the mean set-adjusted risk over judged followers
+    (:func:`innercircle.hollow.expected_share`), null when nobody could be judged."""
+    if not _hollow_enabled(a) or a.followers.empty:
+        return {"hollow_expected_share": None, "hollow_expected_share_low": None,
+                "hollow_expected_share_high": None}
+    from ..metrics.hollow import expected_share
+
+    out = expected_share(a.hollow_table["hollow_risk"].to_numpy(dtype="float64", na_value=float("nan")))
+    out.pop("judged", None)
+    return out
+
+
 def _care_correlation(table) -> float | None:
     """Spearman's rho between care given and care received over the followers (None when undefined)."""
-    care = table[["care_given", "care_received"]].round(9)
+    care = table[["care_given", "care_received"]]
     if len(care) < 3 or care["care_given"].nunique() < 2 or care["care_received"].nunique() < 2:
         return None
     return round(float(care["care_given"].rank().corr(care["care_received"].rank())), 4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .audit import resolve_owner
 from ..errors import UsageError
 from ..metrics.engagement import finish_ledger, ledger, resolve_window
-from ..store import Workspace
+from ..store import Workspace, queries
 
 
 def _at(table: str, snapshot: int) -> str:
@@ -32,7 +32,7 @@ def changes(ws: Workspace, me: str | None = None, *, since: int | None = None, w
     Returns ``{"me", "from_snapshot", "to_snapshot", "new_followers": [...], "lost_followers": [...],
     "tier_moves": [{"id", "from", "to"}], "moves": {"committed -> silent": n, ...}}``.
     """
-    snaps = ws.sql("SELECT id, source, imported_at FROM snapshots ORDER BY id")
+    snaps = queries.snapshot_list(ws.con)
     if len(snaps) < 2:
         raise UsageError("changes need two snapshots; this workspace has "
                          f"{len(snaps)}", hint="import a newer export of the same source first")

@@ -1,7 +1,7 @@
 """The registry of tiers: each tier's rule in words, built from the parameters in force.
 
 The rules themselves run in :func:`innercircle.metrics.engagement.assign_tiers` (and, network-wide,
-:func:`innercircle.queries.working_pairs`); the texts here are generated from the same parameters, so
+:func:`innercircle.store.queries.working_pairs`); the texts here are generated from the same parameters, so
 "3 days" is never typed twice.
 """
 

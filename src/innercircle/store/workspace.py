@@ -15,11 +15,15 @@ Layout of the database file:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import secrets
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import InputError, UsageError
 from ..io.batch import OWNER_ALIAS, ImportBatch
@@ -53,14 +57,13 @@ class Workspace:
         import duckdb
 
         self.path = str(path)
+        if self.path != ":memory:":
+            _sweep_import_copies(Path(self.path))
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = _connect(self.path, read_only=read_only)
         except duckdb.Error as e:
             raise InputError(f"cannot open the workspace: {e}", file=self.path,
                              hint="is it a DuckDB file written by innercircle, and not open elsewhere?") from None
-        self.con.execute("SET TimeZone='UTC'")
-        # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
-        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
 
@@ -157,7 +160,48 @@ class Workspace:
         Returns a summary: ``snapshot``, ``source``, ``format``, ``counts`` (rows per table),
         ``skipped`` (rows left out, by reason), ``superseded`` (the snapshot it replaced, if any),
         ``owner`` and ``notes``.
+
+        A workspace file is never written in place: the import works on a copy next to it, which
+        replaces the file in one rename when the import is complete. Stopped at any point (an
+        error, Ctrl+C, SIGTERM, ``kill -9``, a power cut), the file is exactly as it was.
         """
+        with self._working_copy():
+            return self._import(batch, me=me, replace=replace, source_key=source_key)
+
+    @contextlib.contextmanager
+    def _working_copy(self) -> Iterator[None]:
+        """Point ``self.con`` at a copy of the file for the block; on success the copy replaces it.
+
+        The original stays open (and locked against other writers) until the rename. DuckDB writes
+        a large transaction's rows into the file before it commits, so an import killed late would
+        otherwise leave the file larger than before; a copy that is thrown away leaves nothing.
+        """
+        if self.path == ":memory:":
+            yield
+            return
+        import duckdb
+
+        original, target = self.con, Path(self.path)
+        original.execute("CHECKPOINT")  # everything in the file itself, nothing in the .wal
+        copy = target.with_name(f".{target.name}.importing-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            shutil.copyfile(target, copy)
+            self.con = _connect(str(copy))
+            yield
+            self.con.close()
+            original.close()
+            os.replace(copy, target)
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                self.con.close()
+            self.con = original
+            _remove_copy(copy)
+            raise
+        self.con = _connect(self.path)
+
+    def _import(self, batch: ImportBatch, *, me: str | None, replace: bool, source_key: str | None) -> dict:
+        import duckdb
+
         owner = str(me) if me is not None else (batch.owner or (None if replace else self.owner))
         skipped = dict(batch.skipped)
         staged = self._stage(batch, owner, skipped)
@@ -186,11 +230,13 @@ class Workspace:
             self._merge_accounts(staged.get("accounts"), sid)
             c.execute("COMMIT")
         except BaseException:
-            c.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # an interrupted query has rolled back already
+                c.execute("ROLLBACK")
             raise
         finally:
-            for name in staged.values():
-                c.execute(f"DROP TABLE IF EXISTS {name}")
+            with contextlib.suppress(duckdb.Error):
+                for name in staged.values():
+                    c.execute(f"DROP TABLE IF EXISTS {name}")
         return {"snapshot": sid, "source": batch.source, "format": batch.format, "counts": counts,
                 "skipped": skipped, "superseded": [r[0] for r in old], "owner": self.owner,
                 "notes": list(batch.notes), "unknown": sorted(batch.unknown)}
@@ -286,6 +332,7 @@ class _Stager:
         self.con, self.batch, self.name, self.data = con, batch, name, data
         self.owner, self.skipped = owner, skipped
         self.file = batch.files.get(name) or batch.source
+        self.now = _now()
         self.view, self.typed, self.target = f"_in_{name}", f"_typed_{name}", f"_stage_{name}"
 
     def run(self) -> str:
@@ -293,11 +340,15 @@ class _Stager:
         import pyarrow as pa
 
         data = self.data
-        if not isinstance(data, pa.Table):
-            data = pa.Table.from_pandas(data, preserve_index=False)
-        if "_line" not in data.column_names:
-            data = data.append_column("_line", pa.array(np.arange(2, data.num_rows + 2, dtype="int64")))
-        self.con.register(self.view, data)
+        if isinstance(data, (str, Path)):  # a Parquet file a reader streamed to the scratch folder
+            where = str(data).replace("'", "''")
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {self.view} AS SELECT * FROM read_parquet('{where}')")
+        else:
+            if not isinstance(data, pa.Table):
+                data = pa.Table.from_pandas(data, preserve_index=False)
+            if "_line" not in data.column_names:
+                data = data.append_column("_line", pa.array(np.arange(2, data.num_rows + 2, dtype="int64")))
+            self.con.register(self.view, data)
         try:
             types = dict(self.con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {self.view})").fetchall())
             self._check_columns(types)
@@ -305,11 +356,15 @@ class _Stager:
             try:
                 self._check_owner()
                 self._check_required()
+                self._check_values()
                 getattr(self, f"_finish_{self.name}", self._finish_default)()
             finally:
                 self.con.execute(f"DROP VIEW IF EXISTS {self.typed}")
         finally:
-            self.con.unregister(self.view)
+            if isinstance(data, (str, Path)):
+                self.con.execute(f"DROP VIEW IF EXISTS {self.view}")
+            else:
+                self.con.unregister(self.view)
         return self.target
 
     def _error(self, message: str, row: int | None = None, field: str | None = None, hint: str | None = None):
@@ -321,6 +376,10 @@ class _Stager:
     # -- the typed view -------------------------------------------------------------------------
 
     def _check_columns(self, types: dict[str, str]) -> None:
+        odd = next((c for c in types if _CONTROL.search(c)), None)
+        if odd is not None:
+            self._error(f"the column name {odd[:60]!r} holds a control character", row=1,
+                        hint="rename the column")
         for col in REQUIRED[self.name]:
             if col not in types:
                 header = ", ".join(c for c in types if c != "_line")
@@ -363,19 +422,21 @@ class _Stager:
         if not text:
             if typ == "TIMESTAMP" and src.startswith("TIMESTAMP WITH"):
                 return f"CAST({c} AS TIMESTAMP)"
-            if typ == "TIMESTAMP" and src in ("BIGINT", "INTEGER", "DOUBLE"):
-                return f"CAST(to_timestamp({c}) AS TIMESTAMP)"
+            if typ == "TIMESTAMP" and _NUMERIC.match(src):
+                return _epoch_sql(f"TRY_CAST({c} AS DOUBLE)")
+            if typ == "BIGINT":
+                return _whole_sql(f"TRY_CAST({c} AS DOUBLE)")
             return f"TRY_CAST({c} AS {typ})"
         t = f"nullif(trim({c}), '')"
         if typ == "TIMESTAMP":
             return (f"CASE WHEN regexp_full_match({t}, '-?[0-9]+(\\.[0-9]+)?') "
-                    f"THEN CAST(to_timestamp(TRY_CAST({t} AS DOUBLE)) AS TIMESTAMP) "
+                    f"THEN {_epoch_sql(f'TRY_CAST({t} AS DOUBLE)')} "
                     f"ELSE CAST(TRY_CAST({t} AS TIMESTAMPTZ) AS TIMESTAMP) END")
         if typ == "BOOLEAN":
             return (f"CASE WHEN lower({t}) IN {_TEXT_TRUE} THEN true "
                     f"WHEN lower({t}) IN {_TEXT_FALSE} THEN false END")
         if typ == "BIGINT":
-            return f"TRY_CAST(TRY_CAST({t} AS DOUBLE) AS BIGINT)"
+            return _whole_sql(f"TRY_CAST({t} AS DOUBLE)")
         return f"TRY_CAST({t} AS {typ})"
 
     # -- checks ---------------------------------------------------------------------------------
@@ -388,10 +449,27 @@ class _Stager:
             f"SELECT _line, {raw} FROM {self.view} WHERE nullif(trim({raw}), '') IS NOT NULL "
             f"AND ({self._cast(col, typ, src)}) IS NULL ORDER BY _line LIMIT 1").fetchone()
         if bad:
-            what = {"TIMESTAMP": "a date (ISO 8601, e.g. 2024-05-01T12:00:00Z, or Unix seconds)",
+            what = {"TIMESTAMP": "a date (ISO 8601, e.g. 2024-05-01T12:00:00Z, or Unix seconds, milliseconds "
+                                      "or microseconds between the years 1 and 9999)",
                     "BOOLEAN": "true or false", "BIGINT": "a whole number", "DOUBLE": "a number"}[typ]
             self._error(f"cannot read {str(bad[1])[:60]!r} as {what}", row=bad[0], field=col,
                         hint="fix or empty the cell (empty means unknown)")
+
+    def _check_values(self) -> None:
+        """One scan for values that can be read but must not be stored (see :func:`_value_rules`)."""
+        from ..io.options import current
+
+        rules = _value_rules(self.name, current().earliest, self.now)
+        if not rules:
+            return
+        conds = [f"coalesce({cond}, false)" for _, cond, _, _ in rules]
+        bad = self.con.execute(f"SELECT _line, [{', '.join(conds)}] FROM {self.typed} WHERE {' OR '.join(conds)} "
+                               "ORDER BY _line LIMIT 1").fetchone()
+        if bad:
+            col, _, message, hint = rules[bad[1].index(True)]
+            value = self._count(f"SELECT {_q(col)}::VARCHAR FROM {self.typed} WHERE _line = ? LIMIT 1", [bad[0]])
+            self._error(message.format(value=repr(value[:60]) if isinstance(value, str) else value),
+                        row=bad[0], field=col, hint=hint)
 
     def _check_owner(self) -> None:
         if self.owner is not None:
@@ -461,6 +539,101 @@ class _Stager:
 
 _ID_COLUMNS = {"follows": ("follower", "followee"), "interactions": ("actor", "target"), "posts": ("author",),
                "memberships": ("account",)}
+#: Every column that holds an id: no control characters (they break lines, terminals and CSV).
+_IDS = {"accounts": ("id",), "follows": ("follower", "followee"), "interactions": ("actor", "target", "post"),
+        "posts": ("id", "author", "reply_to"), "groups": ("group",), "memberships": ("group", "account")}
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+_NUMERIC = re.compile(r"^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|UHUGEINT"
+                      r"|DOUBLE|FLOAT|DECIMAL.*)$")
+#: Seconds from 1970 of 0001-01-01 and 9999-12-31: beyond them no timestamp exists (cannot read).
+_EPOCH_MIN, _EPOCH_MAX = -62135596800, 253402300799
+#: One day: a time later than the import by more than this is an error (clocks and zones differ).
+FUTURE_SLACK_DAYS = 1
+
+
+def _epoch_sql(x: str) -> str:
+    """A number as a time: seconds since 1970; from 10^11 milliseconds, from 10^14 microseconds.
+
+    A number too large for any timestamp becomes NULL (reported as unreadable), never an error
+    from inside DuckDB.
+    """
+    sec = (f"(CASE WHEN abs({x}) >= 1e14 THEN {x} / 1e6 WHEN abs({x}) >= 1e11 THEN {x} / 1e3 "
+           f"ELSE {x} END)")
+    return (f"(CASE WHEN isfinite({x}) AND {sec} BETWEEN {_EPOCH_MIN} AND {_EPOCH_MAX} "
+            f"THEN CAST(to_timestamp({sec}) AS TIMESTAMP) END)")
+
+
+def _whole_sql(x: str) -> str:
+    """A number as a count: whole numbers only (``1.5`` and ``1e30`` are unreadable, not rounded)."""
+    return f"(CASE WHEN isfinite({x}) AND {x} = trunc({x}) THEN TRY_CAST({x} AS BIGINT) END)"
+
+
+def _value_rules(table: str, earliest: datetime, now: datetime) -> list[tuple[str, str, str, str]]:
+    """(column, SQL condition true for a bad value, message, hint) for the values of ``table``."""
+    from datetime import timedelta
+
+    latest = now + timedelta(days=FUTURE_SLACK_DAYS)
+    fix = "fix or empty the cell (empty means unknown)"
+    rules = []
+    for col, typ in TABLES[table].items():
+        c = _q(col)
+        if typ == "TIMESTAMP":
+            rules.append((col, f"{c} < TIMESTAMP '{earliest:%Y-%m-%d %H:%M:%S}'",
+                          f"the time {{value}} is before {earliest:%Y-%m-%d}, the earliest accepted",
+                          "fix the cell, or accept older times with --earliest DATE"))
+            rules.append((col, f"{c} > TIMESTAMP '{latest:%Y-%m-%d %H:%M:%S}'",
+                          "the time {value} lies in the future (more than a day after the import)",
+                          "check the time zone and the unit (seconds, milliseconds, microseconds)"))
+        elif typ == "DOUBLE":
+            rules.append((col, f"NOT isfinite({c}) OR {c} < 0", "the weight {value} is not a finite number ≥ 0", fix))
+        elif typ == "BIGINT":
+            rules.append((col, f"{c} < 0", "the count {value} is negative", fix))
+        elif col in _IDS.get(table, ()):
+            rules.append((col, f"regexp_matches({c}, '[[:cntrl:]]')",
+                          "the id {value} holds a control character (a line break, tab or NUL)", fix))
+        elif typ == "VARCHAR":
+            rules.append((col, f"contains({c}, chr(0))", "the text {value} holds a NUL byte", fix))
+    return rules
+
+
+def _connect(path: str, *, read_only: bool = False):
+    """A DuckDB connection with a spill folder, and a memory limit where it writes (imports), so a
+    big import spills to disk instead of swelling.
+
+    The limit is ``$INNERCIRCLE_MEMORY_LIMIT`` (default 1GB, DuckDB's own units); read-only and
+    in-memory workspaces keep DuckDB's default. Spill files go to the process's scratch folder, which is
+    removed however the process ends.
+    """
+    import duckdb
+
+    from ..tempfiles import scratch
+
+    config = {"temp_directory": str(scratch() / "duckdb")}
+    if not read_only and path != ":memory:":  # an in-memory database cannot spill its tables
+        config["memory_limit"] = os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB")
+    con = duckdb.connect(path, read_only=read_only, config=config)
+    con.execute("SET TimeZone='UTC'")
+    # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _remove_copy(copy: Path) -> None:
+    for p in (copy, Path(f"{copy}.wal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(p)
+
+
+def _sweep_import_copies(target: Path) -> None:
+    """Remove the working copies that imports killed with ``kill -9`` left next to ``target``."""
+    from ..tempfiles import alive
+
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.importing-(\d+)-[0-9a-f]{{8}}(\.wal)?$")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent if str(target.parent) else "."):
+            m = pattern.match(entry.name)
+            if m and not alive(int(m.group(1))):
+                _remove_copy(Path(entry.path.removesuffix(".wal")))
 
 
 def _now() -> datetime:

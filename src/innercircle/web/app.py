@@ -101,7 +101,7 @@ class Pages:
 
         page = environment().get_template(template).render(
             data=data, meta=data.get("meta") or {}, title=data.get("title", "innercircle"), nav=NAV, here=here,
-            charts=self.charts(), json_url=json_url)
+            charts=self.charts() if self.dashboard.ready else {}, json_url=json_url)
         return page.encode("utf-8")
 
     def warm(self) -> "Pages":
@@ -179,6 +179,18 @@ def _compute(pages: Pages, name: str, as_json: bool, params, query: str = "") ->
     return 200, pages.html(template, data, here=base, json_url=json_url), "text/html; charset=utf-8"
 
 
+def _loading(pages: Pages, as_json: bool) -> tuple[int, bytes, str]:
+    """503 while the audit runs: the page refreshes itself every 2 seconds until the numbers are ready."""
+    d = pages.dashboard
+    if d.failed:
+        return _error(pages, 500, f"the audit failed: {d.failed}", as_json)
+    message = f"Preparing the audit: {d.status}. This page refreshes by itself."
+    if as_json:
+        return 503, to_json({"status": "loading", "step": d.status, "retry_after": 2}), "application/json"
+    data = {"page": "loading", "title": "Preparing your audit", "error": message, "meta": {}}
+    return 503, pages.html("web/error.html", data, here="", json_url="?format=json"), "text/html; charset=utf-8"
+
+
 def _error(pages: Pages, status: int, message: str, as_json: bool) -> tuple[int, bytes, str]:
     message = " ".join(str(message).split())
     if as_json:
@@ -188,11 +200,12 @@ def _error(pages: Pages, status: int, message: str, as_json: bool) -> tuple[int,
     return status, pages.html("web/error.html", data, here="", json_url="?format=json"), "text/html; charset=utf-8"
 
 
-def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None):
+def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None = None, token: str | None = None):
     """The Starlette app serving ``dashboard`` (a :class:`~innercircle.web.dashboard.Dashboard`).
 
     ``allowed_hosts``: Host header values accepted (default: 127.0.0.1, localhost, ::1); ``["*"]``
-    accepts any.
+    accepts any. ``token``: when given, every request without it gets 401 (see
+    :mod:`innercircle.web.access`).
     """
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -209,6 +222,10 @@ def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None =
     def endpoint(name: str):
         async def handle(request):
             as_json = _wants_json(request, request.url.path)
+            if not dashboard.ready:  # the audit is still running in the background: say so at once
+                status, body, media = await run_in_threadpool(_loading, pages, as_json)
+                return Response(body, status_code=status, media_type=media,
+                                headers={"retry-after": "2", "refresh": "2", "cache-control": "no-store"})
             key = (name, as_json, request.url.query)
             hit = pages.cache.get(key)
             if hit is None:
@@ -236,11 +253,17 @@ def create_app(dashboard, *, allowed_hosts: list[str] | tuple[str, ...] | None =
     routes = [Route("/favicon.ico", favicon), Route("/", endpoint("overview")),
               Route("/overview", endpoint("overview")),
               Route("/overview.json", endpoint("overview")), Route("/static/style.css", style)]
-    for name in ("followers", "account", "hollow", "reach", "forecast", "advice", "changes", "definitions"):
+    from .dashboard import PAGES
+
+    for name in ("followers", "account", *(p for p in PAGES if p != "overview")):
         routes += [Route(f"/{name}", endpoint(name)), Route(f"/{name}.json", endpoint(name))]
+    from .access import TokenGuard
+
     hosts = list(allowed_hosts) if allowed_hosts else list(LOCAL_HOSTS)
+    guards = [Middleware(TokenGuard, token=token)] if token else []
     app = Starlette(routes=routes, exception_handlers={404: not_found},
-                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+                    middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
+                                *guards])
     app.state.dashboard = dashboard
     app.state.pages = pages
     return app

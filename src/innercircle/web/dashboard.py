@@ -13,6 +13,7 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from ..report.build import WORKING_TIERS, LazyReport, compute_basis, num, person
+from ..store import queries
 
 def _pages() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each page's title and the report sections it shows, in order: from the section registry."""
@@ -59,6 +60,8 @@ class Dashboard:
         self._local = threading.local()
         self.report: dict | None = None
         self.basis = None
+        #: what the audit is doing while it loads (shown by the loading page); why it failed, if it did
+        self.status, self.failed = "waiting to start", None
         self._matches: OrderedDict = OrderedDict()
 
     # -- loading --------------------------------------------------------------------------
@@ -75,7 +78,12 @@ class Dashboard:
             return self
         with self._lock:
             if self.report is None:
-                tick = progress or (lambda done, total, label: None)
+                shown = progress or (lambda done, total, label: None)
+
+                def tick(done, total, label):
+                    self.status = label
+                    shown(done, total, label)
+
                 steps = 2  # the audit, the account-page index
                 tick(0, steps, "auditing")
                 basis = basis or compute_basis(self.audit or self.ws, self.me, **self.options)
@@ -84,8 +92,7 @@ class Dashboard:
                 tick(steps - 1, steps, "indexing interactions for the account pages")
                 self._index(basis)
                 self.ledgers = LedgerIndex(self.ws.con.cursor(), basis.owner)
-                self._you_follow = {r[0] for r in self.ws.con.cursor().execute(
-                    "SELECT followee FROM follows WHERE follower = ?", [basis.owner]).fetchall()}
+                self._you_follow = queries.following_ids(self.ws.con.cursor(), basis.owner)
                 self._unknown = self.ws.unknown
                 self._posts = self._post_texts()
                 self._profiles = self._follower_profiles(basis.owner)
@@ -96,6 +103,15 @@ class Dashboard:
     @property
     def ready(self) -> bool:
         return self.report is not None
+
+    def load_and_warm(self, pages=None) -> None:
+        """Load (and then warm ``pages``) in the background; a failure is kept for the loading page."""
+        try:
+            self.load()
+            if pages is not None:
+                pages.warm()
+        except Exception as e:  # noqa: BLE001 - shown on every page instead of a dead server
+            self.failed = " ".join(f"{type(e).__name__}: {e}".split())[:300]
 
     def _index(self, basis) -> None:
         import pandas as pd
@@ -114,19 +130,13 @@ class Dashboard:
 
     def _post_texts(self, most: int = 500_000) -> dict | None:
         """post id -> (text, url) for the ledger pages, when there are not too many posts to hold."""
-        con = self.ws.con.cursor()
-        if con.execute("SELECT count(*) FROM posts").fetchone()[0] > most:
-            return None
-        return {i: (t, u) for i, t, u in con.execute("SELECT id, text, url FROM posts").fetchall()}
+        return queries.post_texts(self.ws.con.cursor(), most=most)
 
     def _follower_profiles(self, owner: str) -> dict:
         """id -> profile row for the owner's followers (the account pages most asked for)."""
         from ..report.account import PROFILE_SQL
 
-        rows = self.ws.con.cursor().execute(
-            f"SELECT {PROFILE_SQL} FROM accounts a SEMI JOIN (SELECT follower FROM follows WHERE followee = ?) f "
-            "ON a.id = f.follower", [owner]).fetchall()
-        return {r[0]: r for r in rows}
+        return queries.follower_rows(self.ws.con.cursor(), owner, PROFILE_SQL)
 
     def con(self):
         """A DuckDB cursor for the calling thread (a connection is not shared between threads)."""

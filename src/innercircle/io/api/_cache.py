@@ -13,6 +13,8 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
+from ...redact import redact
+
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS api_cache (service VARCHAR, listing VARCHAR, page INTEGER,
         cursor VARCHAR, next_cursor VARCHAR, body VARCHAR, fetched_at TIMESTAMP,
@@ -61,7 +63,7 @@ class ApiCache:
     def add(self, listing: str, page: int, cursor: str | None, next_cursor: str | None, body: Any,
             items: int) -> None:
         self.con.execute("INSERT OR REPLACE INTO api_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [self.service, listing, page, cursor, next_cursor, json.dumps(body), _now()]).fetchall()
+                         [self.service, listing, page, cursor, next_cursor, redact(json.dumps(body)), _now()]).fetchall()
         self.con.execute("INSERT OR REPLACE INTO api_listings VALUES (?, ?, ?, ?, ?)",
                          [self.service, listing, next_cursor is None, items, _now()]).fetchall()
 

@@ -7,6 +7,11 @@ budget is 0 (Mastodon ``X-RateLimit-Remaining``/``X-RateLimit-Reset`` as an ISO 
 ``RateLimit-Remaining``/``RateLimit-Reset`` as Unix seconds) waits for the reset before the next
 request. A wait longer than ``max_wait`` stops the fetch with :class:`FetchError`; the pages fetched
 so far stay in the cache and the next run resumes.
+
+Secrets: the token is registered with :mod:`innercircle.redact`, so no message or log line shows
+it, even when a server echoes the Authorization header back. Redirects are followed only within
+the same origin (scheme, host and port): another server's answers are never imported, and the
+token never travels there.
 """
 
 from __future__ import annotations
@@ -29,20 +34,41 @@ class Http:
                  sleep: Callable[[float], None] = time.sleep, log: Callable[[str], None] | None = None):
         import httpx
 
+        from ...redact import register
+
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if token:
+            register(token)
             headers["Authorization"] = f"Bearer {token}"
         self.base_url = base_url.rstrip("/")
         self.client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout,
-                                   follow_redirects=True)
+                                   follow_redirects=False)
         self.retries, self.backoff, self.max_wait = retries, backoff, max_wait
-        self.sleep, self.log = sleep, log or (lambda _m: None)
+        self.sleep, self._log = sleep, log or (lambda _m: None)
         self.requests = 0
         self.waited = 0.0
 
     def __repr__(self) -> str:  # never shows the token
         return f"<Http {self.base_url!r}>"
 
+    def log(self, message: str) -> None:
+        from ...redact import redact
+
+        self._log(redact(message))
+
+    def _send(self, url: str, params: Any):
+        """One GET, following redirects that stay on this origin (at most 5)."""
+        r = self.client.get(url, params=params)
+        for _ in range(5):
+            if not r.is_redirect:
+                return r
+            target = r.next_request.url if r.next_request is not None else None
+            if target is None or _origin(target) != _origin(r.request.url):
+                where = f"{target.scheme}://{target.host}" if target is not None else "nowhere"
+                raise FetchError(f"{_short_url(url)}: the server redirects to another server ({where}); "
+                                 "not followed, so nothing from there is imported")
+            r = self.client.send(r.next_request)
+        raise FetchError(f"{_short_url(url)}: too many redirects")
     def close(self) -> None:
         self.client.close()
 
@@ -54,7 +80,7 @@ class Http:
         while True:
             try:
                 self.requests += 1
-                r = self.client.get(url, params=params)
+                r = self._send(url, params)
             except (httpx.TransportError, httpx.DecodingError) as e:
                 attempt = self._retry(attempt, f"{type(e).__name__} on {_short_url(url)}")
                 continue
@@ -166,6 +192,10 @@ def _reason(r) -> str:
     except ValueError:
         msg = None
     return str(msg or r.reason_phrase or "")[:160]
+
+
+def _origin(url) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
 
 
 def _short_url(url: str) -> str:

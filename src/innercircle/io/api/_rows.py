@@ -66,6 +66,8 @@ class Rows:
     def frames(self) -> dict[str, Any]:
         import pandas as pd
 
+        from ...redact import scrub
+
         out: dict[str, Any] = {}
         rows = {"accounts": list(self.accounts.values()), "follows": list(self.follows.values()),
                 "interactions": self.interactions, "posts": list(self.posts.values())}
@@ -76,7 +78,7 @@ class Rows:
             for col in _TS.get(name, ()):
                 if col in df.columns:
                     df[col] = to_utc(df[col])
-            out[name] = df
+            out[name] = scrub(df)  # an API that echoes the token must not get it into the workspace
         if self.groups:
             counts = Counter(g for g, _ in self.memberships)
             out["groups"] = pd.DataFrame([{**g, "members_count": counts.get(g["group"], 0)}

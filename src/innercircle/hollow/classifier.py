@@ -14,15 +14,28 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_FILE = Path(__file__).with_name("hollow_model.json")
+MODEL_FILE = Path(__file__).with_name("model.json")
 
 
 class TreeModel:
-    """A boosted tree ensemble: P(hollow) = sigmoid(baseline + Σ leaf values of the trees)."""
+    """A boosted tree ensemble, Platt-calibrated: P(hollow) = sigmoid(a·z + b), where
+    z = baseline + Σ leaf values of the trees and (a, b) = the spec's ``calibration``.
+
+    ``reference_prior`` is the hollow share at which P is calibrated; ``flag_threshold`` (the
+    spec's ``threshold``) is the risk at or above which the model flags an account (chosen for
+    precision; see docs/hollow.md); ``tpr`` and ``fpr`` are its true- and false-positive rates
+    there on sources it was not trained on (for the adjusted count of a set's hollow share).
+    """
 
     def __init__(self, spec: dict):
         self.spec = spec
         self.features = tuple(spec["features"])
+        cal = spec.get("calibration") or {}
+        self.slope, self.intercept = float(cal.get("slope", 1.0)), float(cal.get("intercept", 0.0))
+        self.reference_prior = float(spec.get("reference_prior", 0.5))
+        self.flag_threshold = float(spec.get("threshold", 0.5))
+        rates = spec.get("quantification") or {}
+        self.tpr, self.fpr = float(rates.get("tpr", 1.0)), float(rates.get("fpr", 0.0))
         t = spec["trees"]
         self.baseline = float(spec["baseline"])
         self.feature = np.asarray(t["feature"], dtype=np.int64)
@@ -68,8 +81,8 @@ class TreeModel:
         return total
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(hollow) per row."""
-        return 1.0 / (1.0 + np.exp(-self.decision(X)))
+        """Calibrated P(hollow) per row (at :attr:`reference_prior`)."""
+        return 1.0 / (1.0 + np.exp(-(self.slope * self.decision(X) + self.intercept)))
 
 
 @functools.lru_cache(maxsize=4)

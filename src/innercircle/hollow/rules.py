@@ -1,6 +1,6 @@
 """Transparent rule sets for fake and mass followers, as published, computed from profile columns.
 
-Each rule set takes the cleaned accounts (:func:`innercircle.metrics.hollow_features.clean_accounts`)
+Each rule set takes the cleaned accounts (:func:`innercircle.hollow.features.clean_accounts`)
 and returns one row per account: ``risk`` (0-1, NaN when too few of its rules can be computed),
 ``kind`` (a hollow kind when ``risk >= 0.5``) and ``reasons`` (a list of readable facts).
 

@@ -5,9 +5,10 @@ Every value that cannot be trusted (non-numeric, negative or absurd counts, unpa
 creation dates in the future) becomes missing, and the row keeps a note that says so; a bad row
 never stops the run.
 
-Missing versus none: a free-text column that is absent from the input is *unknown*; an empty cell
-in a column that is present means *none* (no bio, no URL), as in the generic import format, except
-on rows where nothing else is known about the account (an id and nothing more).
+Missing versus none: a free-text column that is absent from the input, or empty on every row, is
+*unknown*; an empty cell in a column that other rows fill means *none* (no bio, no URL), as in
+the generic import format, except on rows where nothing else is known about the account (an id
+and nothing more).
 """
 
 from __future__ import annotations
@@ -150,9 +151,11 @@ def clean_accounts(accounts: pd.DataFrame, *, as_of=None) -> tuple[pd.DataFrame,
     out["age_days"] = ((obs - created).dt.total_seconds() / 86400.0).clip(lower=0.0)
     known = out[list(COUNTS)].notna().any(axis=1) | created.notna()
     for c in TEXTS:
-        if c in df:
-            text = df[c].astype("string").str.strip()
-            present = text.notna() & (text != "")
+        text = df[c].astype("string").str.strip() if c in df else None
+        present = None if text is None else (text.notna() & (text != ""))
+        # a column with no value in any row is a field this input does not have (a workspace
+        # holds every column, empty for the sources that lack it): unknown, never "none"
+        if present is not None and present.any():
             values = text.where(present, "").astype(object)
             # an empty cell means "none", unless nothing at all is known about the account
             values[~present.to_numpy() & ~known.to_numpy()] = None
