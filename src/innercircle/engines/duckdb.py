@@ -51,9 +51,9 @@ class DuckDBEngine:
             self._defined.remove((kind, n))
 
     def arrow(self, sql: str):
-        from ..graph.network import _arrow
+        from ..store.network import arrow
 
-        return _arrow(self.con, sql)
+        return arrow(self.con, sql)
 
     def put(self, name: str, table) -> None:
         self._drop(name)

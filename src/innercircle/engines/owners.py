@@ -30,8 +30,8 @@ import functools
 
 import numpy as np
 
-from ..model import unknown_kinds
-from ._sql import DAY_US, Bounds, day, dbl, kinds
+from ..model import TABLES, unknown_kinds
+from ._sql import DAY_US, Bounds, day, dbl, kinds, us
 
 #: The output columns, in order: the contract of ``audit --owners``.
 COLUMNS = ("id", "followers", "working", "committed", "occasional", "attentive", "silent", "hollow",
@@ -40,7 +40,6 @@ COLUMNS = ("id", "followers", "working", "committed", "occasional", "attentive",
            "concentration_share", "non_follower_working", "non_follower_actions", "accounts", "follows",
            "interactions", "as_of", "window_days", "future_interactions_left_out", "me_source")
 
-_JUDGED = {"id": "string", "risk": "double", "fo": "double", "fg": "double", "created_us": "long"}
 _FLAGS = {"oid": "string", "id": "string", "hollow": "boolean"}
 
 
@@ -109,75 +108,19 @@ def tiers_sql(committed_days: int, quiet: str) -> str:
 
 
 def judge_hollow(engine, window, b: Bounds, *, threshold: float | None) -> None:
-    """Relation ``ic_flags`` (oid, id, hollow): each follower's hollow flag toward each owner."""
-    engine.map_pandas("ic_judged", "SELECT a.* FROM ic_accounts a WHERE a.id IN (SELECT id FROM ic_own_followers)",
-                      functools.partial(profile_risk, as_of=window.as_of, threshold=threshold), _JUDGED)
+    """Relation ``ic_flags`` (oid, id, hollow): each follower's hollow flag toward each owner, scored
+    per owner by the hollow package itself (profile model, network signals, the adjustment to the
+    follower list's estimated hollow share), from the facts the shared SQL gathers."""
     engine.define("ic_signals", signals_sql(b), keep=True)
     engine.group_pandas("ic_flags", "SELECT * FROM ic_signals", "oid",
-                        functools.partial(hollow_flags, as_of_us=b.as_of, threshold=_threshold(threshold)),
-                        _FLAGS)
-
-
-def _threshold(threshold: float | None) -> float:
-    from ..graph.rank import _default_threshold
-
-    return float(threshold) if threshold is not None else _default_threshold()
-
-
-def profile_risk(df, *, as_of, threshold: float | None):
-    """Per account: the shipped model's risk from the profile alone, and the cleaned counts and
-    creation time the network signals read."""
-    import pandas as pd
-
-    from ..metrics.hollow import score_accounts
-
-    kw = {} if threshold is None else {"threshold": threshold}
-    out = pd.DataFrame({"id": df["id"].astype(str)})
-    out["risk"] = score_accounts(df, as_of=as_of, **kw)["hollow_risk"].to_numpy(dtype="float64") if len(df) else []
-    out["fo"] = _count(df.get("followers_count"), "followers_count")
-    out["fg"] = _count(df.get("following_count"), "following_count")
-    out["created_us"] = _created_us(df, as_of)
-    return out
-
-
-def _count(values, name: str) -> np.ndarray:
-    """A profile count as the scorer trusts it: NaN when unreadable, negative or absurd."""
-    import pandas as pd
-
-    from ..metrics.hollow_features import ABSURD
-
-    if values is None:
-        return np.nan
-    x = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64").to_numpy(copy=True)
-    x[(x < 0) | (x > ABSURD[name])] = np.nan
-    return np.floor(x)
-
-
-def _naive(values):
-    import pandas as pd
-
-    ts = pd.to_datetime(pd.Series(values), errors="coerce", utc=True)
-    return ts.dt.tz_localize(None).astype("datetime64[us]")
-
-
-def _created_us(df, as_of):
-    """Creation time (µs) as the scorer trusts it: unknown when after the observation or before 1995."""
-    import pandas as pd
-
-    if "created_at" not in df or not len(df):
-        return pd.array([None] * len(df), dtype="Int64")
-    created = _naive(df["created_at"])
-    obs = _naive(df["observed_at"]) if "observed_at" in df else pd.Series(pd.NaT, index=df.index)
-    obs = obs.fillna(pd.Timestamp(as_of)).astype("datetime64[us]")
-    bad = (created > obs + pd.Timedelta(days=1)) | (created < pd.Timestamp("1995-01-01"))
-    created = created.mask(bad.fillna(False))
-    return pd.array((created - pd.Timestamp(0)) // pd.Timedelta(microseconds=1), dtype="Int64")
+                        functools.partial(hollow_flags, as_of=window.as_of, threshold=threshold), _FLAGS)
 
 
 def signals_sql(b: Bounds) -> str:
     """Per (owner, follower): what the network signals read (follow-back minutes, mutual follows
     among the owner's followers, last activity, active days toward the owner, follow time)."""
     act = kinds()
+    cols = ", ".join(f"j.{c}" for c in TABLES["accounts"])
     return f"""
         WITH back AS (
             SELECT a.followee AS oid, a.follower AS id,
@@ -205,10 +148,10 @@ def signals_sql(b: Bounds) -> str:
         since AS (
             SELECT f.followee AS oid, f.follower AS id, min(f.since_us) AS since_us
             FROM ic_follows f JOIN ic_owners o ON f.followee = o.oid GROUP BY f.followee, f.follower)
-        SELECT f.oid, f.id, j.risk, j.fo, j.fg, j.created_us, since.since_us, back.back_minutes,
+        SELECT f.oid, {cols}, since.since_us, back.back_minutes,
                coalesce(mutual.mutual_followers, 0) AS mutual_followers, seen.last_t,
                coalesce(hdays.hdays, 0) AS hdays
-        FROM ic_own_followers f JOIN ic_judged j ON j.id = f.id
+        FROM ic_own_followers f JOIN ic_accounts j ON j.id = f.id
         LEFT JOIN back ON back.oid = f.oid AND back.id = f.id
         LEFT JOIN mutual ON mutual.oid = f.oid AND mutual.id = f.id
         LEFT JOIN seen ON seen.id = f.id
@@ -220,33 +163,35 @@ def _secs(col: str) -> str:
     return f"CAST(floor({col} / {dbl(1e6)}) AS BIGINT)"
 
 
-def hollow_flags(g, *, as_of_us: int, threshold: float):
-    """One owner's followers: the profile risk raised by the network signals and vouched for by
-    active days, rounded as shown (4 decimals), flagged at ``threshold`` (NA when unknown)."""
+def hollow_flags(g, *, as_of, threshold: float | None):
+    """One owner's followers judged as ``hollow_followers`` judges them: their profiles cleaned and
+    scored by the hollow package, raised by the network signals computed here from the gathered
+    facts (follow-back farms, follower bursts, inactivity) and vouched for by active days."""
     import pandas as pd
 
-    from ..metrics import hollow as h
+    from ..hollow import network as hn
+    from ..hollow.features import clean_accounts
+    from ..hollow.score import INACTIVE_DAYS, _score
 
     g = g.sort_values("id", kind="stable").reset_index(drop=True)
-    risk = g["risk"].to_numpy(dtype="float64")
-    signal = np.zeros(len(g))
-    fo, fg = g["fo"].to_numpy(dtype="float64"), g["fg"].to_numpy(dtype="float64")
+    clean, notes = clean_accounts(g[list(TABLES["accounts"])], as_of=as_of)
+    fo, fg = clean["followers_count"].to_numpy(float), clean["following_count"].to_numpy(float)
+    signal, kind = np.zeros(len(g)), np.full(len(g), "", dtype=object)
     back = pd.to_numeric(g["back_minutes"]).to_numpy(dtype="float64")
     fast = ~np.isnan(back) & (back <= 10)
-    signal[_farmlike(fo, fg, h.FARM_MIN, h.FARM_BAND) & (fast | (g["mutual_followers"].to_numpy() >= 5))] = 0.9
-    signal[burst_members(g) & (signal < 0.9)] = 0.9
+    farm = _farmlike(fo, fg, hn.FARM_MIN, hn.FARM_BAND) & (fast | (g["mutual_followers"].to_numpy() >= 5))
+    signal[farm], kind[farm] = 0.9, "follow_back_farm"
+    burst = burst_members(clean, g["since_us"]) & (signal < 0.9)
+    signal[burst], kind[burst] = 0.9, "fake"
     last = pd.to_numeric(g["last_t"]).to_numpy(dtype="float64")
-    signal[(last < as_of_us - h.INACTIVE_DAYS * DAY_US) & (signal < 0.6)] = 0.6
-    take = (signal > 0) & (signal > np.nan_to_num(risk, nan=-1.0))
-    risk = np.where(take, signal, risk)
-    days = g["hdays"].to_numpy(dtype="float64")
-    some = (days > 0) & ~np.isnan(risk)
-    capped = some & (days >= h.ENGAGED_DAYS) & (risk >= threshold)
-    risk[some] = risk[some] * 0.8
-    risk[capped] = np.minimum(risk[capped], max(threshold - 0.01, 0.0))
-    risk = np.round(risk, 4)
-    flag = pd.array(np.where(np.isnan(risk), None, risk >= threshold), dtype="boolean")
-    return pd.DataFrame({"oid": g["oid"].astype(str), "id": g["id"].astype(str), "hollow": flag})
+    idle = (last < us(pd.Timestamp(as_of).to_pydatetime()) - INACTIVE_DAYS * DAY_US) & (signal < 0.6)
+    signal[idle], kind[idle] = 0.6, "inactive"
+    signals = pd.DataFrame({"signal_risk": signal, "signal_kind": kind, "signal_reason": [""] * len(g),
+                            "active_days": g["hdays"].to_numpy(dtype="float64")})
+    scored = _score(clean, notes, method="model", threshold=threshold, signals=signals)
+    flag = scored["hollow"].astype(str).map({"true": True, "false": False})
+    return pd.DataFrame({"oid": g["oid"].astype(str), "id": g["id"].astype(str),
+                         "hollow": pd.array(flag.to_numpy(dtype=object), dtype="boolean")})
 
 
 def _farmlike(fo: np.ndarray, fg: np.ndarray, low: float, band: float) -> np.ndarray:
@@ -257,20 +202,21 @@ def _farmlike(fo: np.ndarray, fg: np.ndarray, low: float, band: float) -> np.nda
     return (fo >= low) & (fg >= low) & near
 
 
-def burst_members(g) -> np.ndarray:
-    """Which of one owner's followers (rows of ``g``, sorted by id) belong to a follower burst:
+def burst_members(clean, since_us) -> np.ndarray:
+    """Which of one owner's followers (rows of ``clean``, sorted by id) belong to a follower burst:
     many accounts created within days of each other that followed soon after (``follower_bursts``)."""
-    from ..metrics import hollow as h
+    from ..hollow import network as h
 
-    out = np.zeros(len(g), dtype=bool)
-    created = g["created_us"].to_numpy(dtype="float64", na_value=np.nan)
-    known = np.flatnonzero(~np.isnan(created))
+    out = np.zeros(len(clean), dtype=bool)
+    created = clean["created_at"]
+    known = np.flatnonzero(created.notna().to_numpy())
     if len(known) < h.BURST_MIN_SIZE:
         return out
-    day_ = np.floor(created[known] / 1e6) / 86400.0
-    since = g["since_us"].to_numpy(dtype="float64", na_value=np.nan)[known]
+    cre = created.iloc[known].astype("datetime64[ns]").astype("int64").to_numpy().astype("float64")
+    day_ = created.iloc[known].astype("datetime64[s]").astype("int64").to_numpy() / 86400.0
+    since = np.asarray(since_us, dtype="float64")[known] * 1000.0
     order = np.argsort(day_, kind="stable")
-    rows, day_, since, cre = known[order], day_[order], since[order], created[known][order]
+    rows, day_, since, cre = known[order], day_[order], since[order], cre[order]
     w = h.BURST_WINDOW_DAYS
     span = max(day_[-1] - day_[0], 365.0)
     hi = np.searchsorted(day_, day_ + w, side="left")
@@ -282,7 +228,7 @@ def burst_members(g) -> np.ndarray:
     np.add.at(cover, np.flatnonzero(hot), 1)
     np.add.at(cover, hi[hot], -1)
     member = np.cumsum(cover[:-1]) > 0
-    lag = (since - cre) / DAY_US
+    lag = (since - cre) / (DAY_US * 1000.0)
     member &= ~(~np.isnan(lag) & (lag > h.BURST_FOLLOW_WITHIN_DAYS))
     idx = np.flatnonzero(member)
     for grp in np.split(idx, np.flatnonzero(np.diff(day_[idx]) > w) + 1) if len(idx) else []:

@@ -24,6 +24,7 @@ from ._sql import Bounds, day, dbl, kinds, text
 #: The columns of the result, as ``rank --csv`` writes them.
 COLUMNS = ("id", "followers", "working_followers", "shares", "mentions", "replies", "pagerank")
 _PAIR_FLAGS = {"id": "string", "follower": "string", "hollow": "boolean"}
+_JUDGED = {"id": "string", "risk": "double"}
 
 
 def rank_relation(engine, window, *, owner: str | None, committed_days: int = 3, recent_days: int = 90,
@@ -75,9 +76,9 @@ def working_pairs(engine, b: Bounds, *, owner: str | None) -> None:
 
 
 def pair_hollow(engine, window, *, threshold: float | None, hollow: bool) -> None:
-    """``ic_pair_flags``: whether each pair's follower is judged hollow toward that account."""
-    from .owners import _JUDGED, _threshold, profile_risk
-
+    """``ic_pair_flags``: whether each pair's follower is judged hollow toward that account
+    (``graph.rank._hollow_pairs``: the profile model on its reference prior, vouched for by the
+    follower's active days toward the account)."""
     if not hollow:
         engine.define("ic_pair_flags", "SELECT id, follower, false AS hollow FROM ic_pairs")
         return
@@ -85,20 +86,39 @@ def pair_hollow(engine, window, *, threshold: float | None, hollow: bool) -> Non
                       functools.partial(profile_risk, as_of=window.as_of, threshold=threshold), _JUDGED)
     engine.map_pandas("ic_pair_flags", "SELECT p.id, p.follower, p.days, j.risk FROM ic_pairs p "
                       "LEFT JOIN ic_pair_judged j ON j.id = p.follower",
-                      functools.partial(vouched, threshold=_threshold(threshold)), _PAIR_FLAGS)
+                      functools.partial(vouched, threshold=pair_threshold(window.as_of, threshold)), _PAIR_FLAGS)
+
+
+def profile_risk(df, *, as_of, threshold: float | None):
+    """Per account: the model's risk from the profile alone, on its reference prior (row by row)."""
+    import pandas as pd
+
+    from ..metrics.hollow import score_accounts
+
+    scored = score_accounts(df, as_of=as_of, threshold=threshold, adjust=False)
+    return pd.DataFrame({"id": df["id"].astype(str).to_numpy(), "risk": scored["hollow_risk"].to_numpy("float64")})
+
+
+def pair_threshold(as_of, threshold: float | None) -> float:
+    """The flag threshold on the scale of the unadjusted risks."""
+    import pandas as pd
+
+    from ..metrics.hollow import score_accounts
+
+    return float(score_accounts(pd.DataFrame({"id": ["-"]}), as_of=as_of, threshold=threshold,
+                                adjust=False).attrs["threshold"])
 
 
 def vouched(df, *, threshold: float):
-    """Hollow toward the account: the profile risk, capped below the threshold for a follower active
-    on enough days and reduced by a fifth otherwise (``graph.rank._hollow_pairs``)."""
+    """Hollow toward the account: the profile risk vouched for by the follower's active days toward
+    it (``hollow.network.engaged``), flagged at ``threshold``."""
     import pandas as pd
 
-    from ..metrics.hollow import ENGAGED_DAYS
+    from ..hollow.network import engaged
 
     risk = pd.to_numeric(df["risk"]).to_numpy(dtype="float64")
-    days = df["days"].to_numpy(dtype="float64")
-    v = np.where(days >= ENGAGED_DAYS, np.minimum(risk, threshold - 0.01), risk * 0.8)
-    flag = np.nan_to_num(np.round(v, 4), nan=-1.0) >= threshold
+    v = engaged(risk, [[] for _ in range(len(risk))], df["days"].to_numpy(dtype="float64"), threshold)
+    flag = np.nan_to_num(v, nan=-1.0) >= threshold
     return pd.DataFrame({"id": df["id"].astype(str), "follower": df["follower"].astype(str), "hollow": flag})
 
 
