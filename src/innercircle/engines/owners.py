@@ -9,9 +9,10 @@ The tiers, window and as-of are those of :class:`innercircle.results.audit.Audit
 * per follower: *committed* (active on ≥ ``committed_days`` distinct UTC days, one in the last
   ``recent_days``), *occasional* (some active action), *attentive* (a like), else *silent*
   (*unknown* where the sources cannot tell some kinds); a follower judged hollow is *hollow*;
-* **hollow**: the shipped profile model (``score_accounts``, applied in pandas batches) raised by the
-  owner's network signals exactly as ``hollow_followers`` does (follow-back farms, follower bursts,
-  inactivity) and vouched for by the follower's active days toward the owner.
+* **hollow**: as ``hollow_followers`` judges: per owner (a pandas step per group), the followers'
+  profiles scored by the hollow package, raised by the network signals (follow-back farms, follower
+  bursts, inactivity; their facts gathered by the shared SQL), vouched for by active days toward the
+  owner, and adjusted to that follower list's estimated hollow share.
 
 >>> import innercircle
 >>> from innercircle.engines.duckdb import DuckDBEngine
