@@ -71,3 +71,19 @@ def engine_run(ctx_obj, *, engine: str, source, master, me=None, as_of=None, win
 def write_parquet(ctx_obj, run: EngineRun, sql: str, path: str, label: str) -> None:
     run.engine.write_parquet(sql, path)
     ctx_obj.info(f"wrote the {label} to {path} (Parquet)")
+
+
+def emit_owners(ctx_obj, table, *, csv_path, as_json, parquet_path) -> None:
+    """One row per owner (``audit --owners``, ``reach --owners``): Parquet, CSV, JSON or the screen."""
+    from ._common import emit, frame_records, plural, write_frame
+
+    if parquet_path:
+        from pathlib import Path
+
+        Path(parquet_path).mkdir(parents=True, exist_ok=True)
+        table.to_parquet(Path(parquet_path) / "part-0.parquet", index=False)
+        ctx_obj.info(f"wrote {plural(len(table), 'owner')} to {parquet_path} (Parquet)")
+    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, label="owner",
+         payload=lambda: {"owners": frame_records(table)},
+         show=(lambda: write_frame(table, "-")) if not parquet_path else None)
+

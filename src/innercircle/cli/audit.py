@@ -8,7 +8,7 @@ import click
 
 from ..metrics.segments import SEGMENTS
 from ._common import choice_of, common_options, echo_json, emit, frame_records, output_options, plural, write_frame
-from ._engine import engine_options, engine_run
+from ._engine import emit_owners, engine_options, engine_run
 from ._main import main
 from ._options import ME_HELP, audit_options, input_format, input_format_option
 from ._session import load_audit, network, open_for_read, open_for_write, progress_callback
@@ -101,15 +101,7 @@ def _audit_owners(ctx_obj, owners_path, engine, source, master, parquet_path, cs
                     need_owner=False) as run:
         owners = match_owners(run.engine, entries)
         table = audit_owners(run.engine, owners, run.window, committed_days=committed_days)
-    if parquet_path:
-        from pathlib import Path
-
-        Path(parquet_path).mkdir(parents=True, exist_ok=True)
-        table.to_parquet(Path(parquet_path) / "part-0.parquet", index=False)
-        ctx_obj.info(f"wrote {plural(len(table), 'owner')} to {parquet_path} (Parquet)")
-    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, label="owner",
-         payload=lambda: {"owners": frame_records(table)},
-         show=(lambda: write_frame(table, "-")) if not parquet_path else None)
+    emit_owners(ctx_obj, table, csv_path=csv_path, as_json=as_json, parquet_path=parquet_path)
 
 
 @main.command("followers", epilog=definitions_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ._common import common_options, deprecated, echo_json, emit, output_options, plural, write_frame
-from ._engine import engine_options, engine_run, uses_engine, write_parquet
+from ._engine import emit_owners, engine_options, engine_run, uses_engine, write_parquet
 from ._main import main
 from ._options import owner_options
 from ._session import load_audit, network
@@ -63,20 +63,11 @@ def _reach_owners(ctx_obj, owners_path, engine, source, master, parquet_path, cs
     """reach --owners: one row per owner, on the chosen engine."""
     from ..engines.inputs import match_owners, read_owner_list
     from ..engines.reach import reach_owners
-    from ._common import frame_records
 
     entries = read_owner_list(owners_path)
     with engine_run(ctx_obj, engine=engine, source=source, master=master, need_owner=False) as run:
         table = reach_owners(run.engine, match_owners(run.engine, entries))
-    if parquet_path:
-        from pathlib import Path
-
-        Path(parquet_path).mkdir(parents=True, exist_ok=True)
-        table.to_parquet(Path(parquet_path) / "part-0.parquet", index=False)
-        ctx_obj.info(f"wrote {plural(len(table), 'owner')} to {parquet_path} (Parquet)")
-    emit(ctx_obj, table, csv_path=csv_path, as_json=as_json, label="owner",
-         payload=lambda: {"owners": frame_records(table)},
-         show=(lambda: write_frame(table, "-")) if not parquet_path else None)
+    emit_owners(ctx_obj, table, csv_path=csv_path, as_json=as_json, parquet_path=parquet_path)
 
 
 def _print_reach(me: str, r: dict) -> None:
