@@ -134,7 +134,8 @@ def test_an_edge_list_alone_knows_no_interactions(tmp_path):
     edges = tmp_path / "edges.txt"
     edges.write_text("".join(f"f{i} me\n" for i in range(30)) + "me f1\n", encoding="utf-8")
     ws = tmp_path / "ws.duckdb"
-    assert run("import", edges, "--me", "me", "--workspace", ws, "--quiet")[0] == 0
+    code, stdout, _ = run("import", edges, "--me", "me", "--workspace", ws, "--json", "--quiet")
+    assert code == 0 and "interactions" in strict(stdout)["unknown"]  # the summary says what stays unknown
     audit = strict(run("audit", "--workspace", ws, "--json", "--quiet")[1])
     assert audit["followers"] == 30
     assert set(audit["by_kind"].values()) == {None}

@@ -239,7 +239,9 @@ class Workspace:
                     c.execute(f"DROP TABLE IF EXISTS {name}")
         return {"snapshot": sid, "source": batch.source, "format": batch.format, "counts": counts,
                 "skipped": skipped, "superseded": [r[0] for r in old], "owner": self.owner,
-                "notes": list(batch.notes), "unknown": sorted(batch.unknown)}
+                "notes": list(batch.notes),
+                # a source without an interactions table records none: say so beside its own unknowns
+                "unknown": sorted(set(batch.unknown) | ({"interactions"} if "interactions" not in counts else set()))}
 
     def _clear(self) -> None:
         for t in SNAPSHOT_TABLES:
