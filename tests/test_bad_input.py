@@ -302,3 +302,17 @@ def test_row_and_size_limits_refuse_and_can_be_raised(cli, tmp_path, workspace):
     code, out, err = cli("import", src, "--workspace", workspace, "--max-size", "100")
     assert_one_line_error(code, out, err, ["net.zip", "limit of 100 bytes"])
     assert cli("import", src, "--workspace", workspace, "--max-rows", "50", "--quiet")[0] == 0
+
+
+@pytest.mark.parametrize("source", ["x/archive", "linkedin/export", "mastodon/archive", "bluesky/repo.car"])
+def test_row_limit_holds_inside_platform_exports(cli, tmp_path, workspace, source):
+    import re
+    from pathlib import Path
+
+    before = digest(workspace)
+    src = Path(__file__).parent / "fixtures" / source
+    code, out, err = cli("import", src, "--workspace", workspace, "--max-rows", "2")
+    assert_one_line_error(code, out, err, ["rows, more than the limit of 2", "--max-rows"])
+    assert re.search(r"the (accounts|follows|interactions|posts) table holds \d+ rows", err), err
+    assert digest(workspace) == before  # refused whole: the workspace as it was
+    assert cli("import", src, "--workspace", tmp_path / "fresh.duckdb", "--max-rows", "1000", "--quiet")[0] == 0

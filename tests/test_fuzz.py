@@ -2,7 +2,8 @@
 
 Each family starts from a valid seed (the test fixtures, or a small generated source), mutates it
 (bytes flipped, cut, inserted or repeated; in archives also member names and sizes), reads it with
-auto-detection and with the format named, and imports what was read into an in-memory workspace.
+auto-detection and with the format named, half of them as ``--partial`` reads them, and imports what
+was read into an in-memory workspace.
 Nothing but :class:`~innercircle.errors.InputError` may come out, its text one line.
 
 The short run (``INNERCIRCLE_FUZZ`` unset: 40 inputs per family) is part of the suite. The long run
@@ -31,6 +32,7 @@ import pytest
 
 from innercircle.errors import InputError
 from innercircle.io.detect import read_source
+from innercircle.io.options import ReadOptions, using
 from innercircle.store import open_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -183,10 +185,12 @@ def test_fuzz_reader_family(tmp_path, family):
         for i in range(N):
             folder = tmp_path / f"in{i}"
             source, fmt = one_input(rng, family, folder)
+            partial = rng.random() < 0.5  # half the inputs as `import --partial` reads them
             try:
-                check(source, fmt, imported, ws)
+                with using(ReadOptions(partial=partial)):
+                    check(source, fmt, imported, ws)
             except Exception as e:  # noqa: BLE001 - report which input, then fail
-                raise AssertionError(f"{family} input {i} (seed {SEED}, format {fmt}) at {source}: "
-                                     f"{type(e).__name__}: {e}") from e
+                raise AssertionError(f"{family} input {i} (seed {SEED}, format {fmt}, partial {partial}) at "
+                                     f"{source}: {type(e).__name__}: {e}") from e
             for p in tmp_path.iterdir():  # keep only a failing input
                 shutil.rmtree(p) if p.is_dir() else p.unlink()

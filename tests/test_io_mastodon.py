@@ -160,6 +160,22 @@ def test_broken_archive_files_are_one_line_errors_naming_the_file(tmp_path, name
     assert name in str(e.value) and "\n" not in str(e.value)
 
 
+def test_truncated_outbox_fails_and_partial_keeps_the_items_before_the_cut(tmp_path):
+    from innercircle.io.options import ReadOptions, using
+
+    whole = (ARCHIVE / "outbox.json").read_bytes()
+    items = json.loads(whole)["orderedItems"]
+    cut = whole.rindex(b'"type"')  # inside the last item
+    folder = copy_archive(tmp_path, **{"outbox.json": whole[:cut]})
+    with pytest.raises(InputError, match="outbox.json.*truncated.*--partial"):
+        mastodon.read(folder)
+    with using(ReadOptions(partial=True)):
+        batch = mastodon.read(folder)
+    note = next(n for n in batch.notes if "outbox.json" in n and "--partial" in n)
+    assert f"{len(items) - 1} items read before that" in note
+    assert batch.skipped["outbox.json: unreadable rest of file"] == 1
+
+
 def test_zip_slip_bomb_and_truncation_are_refused(tmp_path):
     slip = tmp_path / "slip.zip"
     with zipfile.ZipFile(slip, "w") as z:

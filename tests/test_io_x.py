@@ -193,6 +193,27 @@ def test_truncated_data_file_is_read_up_to_the_cut(tmp_path):
     assert any("follower.js" in n and "record" in n for n in batch.notes)
 
 
+def test_damaged_zip_member_fails_and_partial_keeps_the_other_files(tmp_path):
+    src = tmp_path / "archive.zip"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(FIXTURE.rglob("*")):
+            if p.is_file():
+                zf.writestr(p.relative_to(FIXTURE).as_posix(), p.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo("data/follower.js")
+    blob = bytearray(src.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    blob[start + info.compress_size // 2] ^= 0xFF  # one flipped byte in the member's compressed data
+    src.write_bytes(bytes(blob))
+    with pytest.raises(InputError, match="follower.js.*--partial"):
+        x.read(src)
+    with using(ReadOptions(partial=True)):
+        batch = x.read(src)
+    assert any("follower.js" in n and "--partial" in n for n in batch.notes)
+    assert batch.skipped["follower.js: unreadable rest of file"] == 1
+    assert len(batch.tables["posts"]) > 0  # the undamaged files are all read
+
+
 def test_missing_files_become_unknown_facts(tmp_path):
     folder = copy_fixture(tmp_path)
     (folder / "data" / "follower.js").unlink()

@@ -63,9 +63,31 @@ def reader(what: str, *, hint: str):
         @functools.wraps(read)
         def guarded(path, *args, **kwargs) -> ImportBatch:
             with guard(what, file=str(path), hint=hint):
-                return read(Path(path), *args, **kwargs)
+                return check_rows(read(Path(path), *args, **kwargs))
         return guarded
     return wrap
+
+
+def check_rows(batch: ImportBatch) -> ImportBatch:
+    """Refuse a batch with a table over the row limit (``--max-rows``), naming the table's file.
+
+    Streamed readers (generic tables, edge lists) stop at the limit while reading; the archive
+    readers (X, LinkedIn, Mastodon, Bluesky) hold what they read in memory, bounded by the size
+    limit, and are held to the same row limit here, before anything reaches the workspace.
+    """
+    from ..errors import InputError
+    from .options import current
+
+    limit = current().max_rows
+    for name, table in batch.tables.items():
+        if table is None or isinstance(table, (str, Path)):  # a streamed file: limited while it was read
+            continue
+        rows = table.num_rows if hasattr(table, "num_rows") else len(table)
+        if rows > limit:
+            raise InputError(f"the {name} table holds {rows:,} rows, more than the limit of {limit:,}",
+                             file=batch.files.get(name) or batch.source,
+                             hint="raise the limit with import --max-rows N if this is really one network")
+    return batch
 
 
 @contextlib.contextmanager

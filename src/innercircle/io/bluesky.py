@@ -17,7 +17,7 @@ from typing import Any, Callable, BinaryIO
 
 from ..errors import InputError
 from .api._rows import Rows
-from .batch import ImportBatch
+from .batch import ImportBatch, check_rows
 
 FORMAT = "bluesky"
 
@@ -55,7 +55,7 @@ def read(path: Path, *, progress: Callable | None = None, owner: str | None = No
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            return _read(f, path, progress)
+            return check_rows(_read(f, path, progress))
     except InputError:
         raise
     except OSError as e:

@@ -21,6 +21,7 @@ import functools
 import html
 import io
 import json
+import posixpath
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -28,7 +29,9 @@ from urllib.parse import urlsplit
 
 from ..errors import InputError
 from .api._rows import Rows
+from .archive import Damaged
 from .batch import OWNER_ALIAS, ImportBatch, reader
+from .options import current
 
 FORMAT = "mastodon"
 ME = OWNER_ALIAS  # the workspace replaces it by its owner
@@ -302,10 +305,22 @@ class _Reader:
             raise InputError(f"malformed JSON ({_short(e)})", file=label) from None
 
     def _items(self, name: str) -> Iterator[Any]:
-        """Stream the ``orderedItems`` of a collection file one item at a time."""
-        label = self.tree.label(name)
-        with self.tree.open(name) as raw:
-            yield from iter_ordered_items(raw, label)
+        """Stream the ``orderedItems`` of a collection file one item at a time.
+
+        A truncated or corrupt file is an error; with ``--partial`` the items before the damage are
+        kept, and a note and the summary's ``skipped`` say what was left out.
+        """
+        label, n = self.tree.label(name), 0
+        try:
+            with self.tree.open(name) as raw:
+                for item in iter_ordered_items(raw, label):
+                    n += 1
+                    yield item
+        except Damaged as e:
+            if not current().partial:
+                raise
+            self.notes.append(f"{label}: {e.problem}; {n} items read before that (--partial)")
+            self.skip(f"{posixpath.basename(label)}: unreadable rest of file")
 
     def batch(self, source: str, me: str | None, *, archive: bool) -> ImportBatch:
         for acct, tags in self.tags.items():
@@ -394,7 +409,7 @@ def iter_ordered_items(raw, label: str, *, chunk: int = 1 << 20) -> Iterator[Any
                     raise InputError("an item is larger than 32 MiB or malformed", file=label) from None
                 if not more():
                     if e.pos >= len(buf) - 1:
-                        raise InputError("ends in the middle of an item (truncated?)", file=label) from None
+                        raise Damaged("ends in the middle of an item (truncated?)", file=label) from None
                     raise InputError(f"malformed JSON ({_short(e)})", file=label) from None
                 continue
             except RecursionError:

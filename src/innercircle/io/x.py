@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import InputError
-from .archive import SourceTree
+from .archive import Damaged, SourceTree
 from .batch import OWNER_ALIAS, ImportBatch, reader
 
 FORMAT = "x"
@@ -117,9 +117,12 @@ class YtdFile:
     def __iter__(self) -> Iterator[Any]:
         import io
 
-        with self.tree.open(self.name) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-            yield from self._records(text)
+        try:
+            with self.tree.open(self.name) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+                yield from self._records(text)
+        except Damaged as e:  # a damaged archive member: like a truncated file, --partial keeps the records before
+            self.error = e.problem
 
     def _records(self, text) -> Iterator[Any]:
         decoder = json.JSONDecoder()
