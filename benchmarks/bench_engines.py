@@ -1,13 +1,15 @@
 """rank and audit --owners (1,000 owners) on a Higgs-sized network, on DuckDB and on Spark (local mode):
 wall time per stage and peak memory, measured in the same run.
 
-    python benchmarks/bench_engines.py [--follows 2000000] [--owners 1000] [--engines duckdb,spark]
+    python benchmarks/bench_engines.py [--follows 15000000] [--owners 1000] [--engines duckdb,spark]
+                                       [--workdir DIR] [--driver-memory 8g]
 
 The network: Higgs' 456,626 accounts; ``--follows`` generated follows with a heavy-tailed degree
 distribution like Higgs' (``_biggraph.heavy_tailed_edges``: lognormal out-degrees, Zipf in-degrees;
-Higgs itself has 14.9M follows, the default here is smaller to fit a shared machine), plus the real
-563,069 Higgs interactions (retweets, mentions, replies; ../shared/data/higgs). Owners: the most
-followed accounts. Setup (generating, writing Parquet, importing into a workspace) is not timed.
+Higgs itself has 14.9M follows, the default), plus the real 563,069 Higgs interactions (retweets,
+mentions, replies; ../shared/data/higgs). Owners: the most followed accounts. Setup (generating,
+writing Parquet, importing into a workspace) is not timed; ``--workdir`` keeps the network there, so
+that one engine can be run after the other without building it again.
 Each engine runs in a fresh process; peak memory is the resident high-water mark of the Python
 process and, for Spark, of its JVM (local mode: driver and executors in one JVM; the Python
 workers that run the hollow model are not included).
@@ -16,7 +18,10 @@ workers that run the hollow model are not included).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,20 +102,34 @@ def build(folder: Path, follows: int) -> Path:
     return net
 
 
+def _fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)  # a build that stopped half-way
+    folder.mkdir(parents=True)
+    return folder
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--follows", type=int, default=2_000_000)
+    p.add_argument("--follows", type=int, default=15_000_000)
     p.add_argument("--owners", type=int, default=1000)
     p.add_argument("--engines", default="duckdb,spark")
+    p.add_argument("--driver-memory", default="8g", help="Spark's JVM heap in local mode (driver and executors)")
+    p.add_argument("--workdir", type=Path, help="build the network here once and keep it (default: a temporary folder)")
     args = p.parse_args()
-    with tempfile.TemporaryDirectory(prefix="innercircle-bench-") as tmp:
-        net = build(Path(tmp), args.follows)
+    with contextlib.ExitStack() as stack:
+        if args.workdir:
+            tmp = args.workdir / f"follows-{args.follows}"
+            net = tmp / "net" if (tmp / "ws.duckdb").exists() else build(_fresh(tmp), args.follows)
+        else:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="innercircle-bench-")))
+            net = build(tmp, args.follows)
         print(f"network: Higgs' id space ({HIGGS_ACCOUNTS:,} ids), {args.follows:,} generated follows, "
-              f"563,069 Higgs interactions; {args.owners:,} owners (accounts: the import line above)")
+              f"563,069 Higgs interactions; {args.owners:,} owners")
         for engine in args.engines.split(","):
             code = RUN.format(bench=str(Path(__file__).parent), ws=str(Path(tmp) / "ws.duckdb"), src=str(net),
                               owners=args.owners, engine=engine)
-            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            env = {**os.environ, "PYSPARK_SUBMIT_ARGS": f"--driver-memory {args.driver_memory} pyspark-shell"}
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
             if out.returncode:
                 sys.exit(out.stderr[-3000:])
             r = json.loads(out.stdout.strip().splitlines()[-1])

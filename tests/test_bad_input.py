@@ -316,3 +316,17 @@ def test_row_limit_holds_inside_platform_exports(cli, tmp_path, workspace, sourc
     assert re.search(r"the (accounts|follows|interactions|posts) table holds \d+ rows", err), err
     assert digest(workspace) == before  # refused whole: the workspace as it was
     assert cli("import", src, "--workspace", tmp_path / "fresh.duckdb", "--max-rows", "1000", "--quiet")[0] == 0
+
+
+def test_a_memory_limit_that_is_not_a_size_is_one_line(cli, tmp_path, tiny, workspace, monkeypatch):
+    before = digest(workspace)
+    monkeypatch.setenv("INNERCIRCLE_MEMORY_LIMIT", "lots")
+    code, out, err = cli("import", tiny, "--workspace", workspace)
+    assert_one_line_error(code, out, err, ["INNERCIRCLE_MEMORY_LIMIT", "'lots'", "4GB"])
+    assert digest(workspace) == before
+    (tmp_path / "owners.txt").write_text("me\n")
+    code, out, err = cli("audit", "--owners", tmp_path / "owners.txt", "--workspace", workspace, "--csv", "-")
+    assert_one_line_error(code, out, err, ["INNERCIRCLE_MEMORY_LIMIT", "'lots'"])
+    monkeypatch.setenv("INNERCIRCLE_MEMORY_LIMIT", "512MB")
+    code, out, err = cli("audit", "--owners", tmp_path / "owners.txt", "--workspace", workspace, "--csv", "-")
+    assert code == 0 and out.startswith("id,followers,working,"), err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model import TABLES
+from ..store.workspace import memory_limit
 
 #: The five relations of the shared logic, as views over the workspace tables (times in microseconds).
 VIEWS = {
@@ -18,6 +19,10 @@ VIEWS = {
 _TYPES = {"string": "VARCHAR", "double": "DOUBLE", "long": "BIGINT", "boolean": "BOOLEAN"}
 
 
+#: DuckDB's memory limit for the engine, unless ``$INNERCIRCLE_MEMORY_LIMIT`` names another.
+ENGINE_MEMORY_LIMIT = "4GB"
+
+
 class DuckDBEngine:
     """Runs the shared logic on a workspace's DuckDB connection (its own cursor; temp views only)."""
 
@@ -27,6 +32,10 @@ class DuckDBEngine:
     def __init__(self, ws):
         self.ws = ws
         self.con = ws.con.cursor()
+        # The many-owner joins (mutual follows among each owner's followers) would otherwise fill
+        # DuckDB's default buffer, 80% of the machine's memory; with a limit they spill to the
+        # process's scratch folder instead.
+        self.con.execute(f"SET memory_limit = '{memory_limit(ENGINE_MEMORY_LIMIT)}'")
         self.unknown = frozenset(ws.unknown)
         self._defined: list[tuple[str, str]] = []
         accounts = ", ".join(f'"{c}"' for c in TABLES["accounts"])

@@ -90,7 +90,8 @@ def actions_made(con, window=None, ids=None):
         where.append("actor IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(ids))
     clause = ("WHERE " + " AND ".join(where)) if where else ""
-    return con.execute(f"SELECT actor, count(*) AS n FROM interactions {clause} GROUP BY actor ORDER BY actor", params).df()
+    return con.execute(f"SELECT actor, count(*) AS n FROM interactions {clause} GROUP BY actor ORDER BY actor",
+                       params).df()
 
 
 def profiled_accounts(con):

@@ -612,12 +612,24 @@ def _connect(path: str, *, read_only: bool = False):
 
     config = {"temp_directory": str(scratch() / "duckdb")}
     if not read_only and path != ":memory:":  # an in-memory database cannot spill its tables
-        config["memory_limit"] = os.environ.get("INNERCIRCLE_MEMORY_LIMIT", "1GB")
+        config["memory_limit"] = memory_limit("1GB")
     con = duckdb.connect(path, read_only=read_only, config=config)
     con.execute("SET TimeZone='UTC'")
     # DuckDB draws its own progress bar on stdout for long queries: never let it near --json.
     con.execute("SET enable_progress_bar = false")
     return con
+
+
+def memory_limit(default: str) -> str:
+    """DuckDB's memory limit: ``$INNERCIRCLE_MEMORY_LIMIT`` (DuckDB's units, e.g. ``4GB``) or ``default``.
+
+    >>> memory_limit("1GB")
+    '1GB'
+    """
+    value = os.environ.get("INNERCIRCLE_MEMORY_LIMIT", default).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value, re.IGNORECASE):
+        raise UsageError(f"$INNERCIRCLE_MEMORY_LIMIT is {value!r}: give a size such as 4GB or 512MB")
+    return value
 
 
 def _remove_copy(copy: Path) -> None:
