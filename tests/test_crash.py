@@ -19,6 +19,8 @@ import zipfile
 
 import pytest
 
+from innercircle.errors import InputError
+
 ROWS = 100_000
 
 
@@ -95,3 +97,27 @@ def test_an_import_stopped_by_a_signal_leaves_the_workspace_whole(setup, tmp_pat
         assert ws.stat().st_size <= 1.25 * size
     assert list(tmpdir.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp", "w.duckdb"]  # no working copy, no .wal
+
+
+@pytest.mark.parametrize("error", [RuntimeError("Query interrupted"), InputError("cannot read (RuntimeError)")])
+def test_an_error_a_stop_signal_caused_reads_as_interrupted(tmp_path, monkeypatch, error):
+    """A library may turn the signal's interrupt into its own error (DuckDB: "Query interrupted"):
+    after SIGTERM the user reads "interrupted" and exit 130, never "unexpected error"."""
+    from click.testing import CliRunner
+
+    from innercircle import tempfiles
+    from innercircle.cli import main
+    from innercircle.results.audit import Audit
+
+    def stopped(*args, **kwargs):
+        tempfiles._received.append("SIGTERM")  # what the handler records before it raises
+        raise error
+    monkeypatch.delenv("INNERCIRCLE_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Audit, "load", stopped)
+    result = CliRunner().invoke(main, ["audit", "--json"], catch_exceptions=False)
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == "innercircle: interrupted; nothing was written"
+    monkeypatch.setattr(Audit, "load", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("a real bug")))
+    result = CliRunner().invoke(main, ["audit", "--json"], catch_exceptions=False)  # a new command, a clean record
+    assert result.exit_code == 1 and "unexpected error: RuntimeError: a real bug" in result.stderr

@@ -97,6 +97,7 @@ def install() -> None:
     turned into its own error ("Query interrupted") is still known as one.
     """
     sweep()
+    _received.clear()  # one command, one record (tests run many in one process)
     for name in ("SIGTERM", "SIGHUP", "SIGINT"):
         sig = getattr(signal, name, None)
         if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler, None):

@@ -21,6 +21,7 @@ import click
 from ..errors import InnercircleError
 from ..model import iso, round_floats
 from ..tempfiles import install as install_cleanup
+from ..tempfiles import received as stop_received
 
 DEFAULT_WORKSPACE = "innercircle.duckdb"
 #: Decimals kept for floats in CSV and JSON output.
@@ -68,6 +69,8 @@ def common_options(fn: Callable | None = None, *, workspace: bool = True) -> Cal
         except InnercircleError as e:
             if debug:
                 raise
+            if stop_received():  # a stop signal a library turned into its own error
+                fail("interrupted; nothing was written", 130)
             fail(str(e), getattr(e, "exit_code", 1))
         except KeyboardInterrupt:
             fail("interrupted; nothing was written", 130)
@@ -76,6 +79,8 @@ def common_options(fn: Callable | None = None, *, workspace: bool = True) -> Cal
         except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no traceback
             if debug:
                 raise
+            if stop_received():  # e.g. DuckDB's "Query interrupted" after SIGTERM reached a running query
+                fail("interrupted; nothing was written", 130)
             fail(f"unexpected error: {type(e).__name__}: {e} (run again with --debug for details)", 1)
 
     if workspace:
