@@ -121,3 +121,26 @@ def test_an_error_a_stop_signal_caused_reads_as_interrupted(tmp_path, monkeypatc
     monkeypatch.setattr(Audit, "load", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("a real bug")))
     result = CliRunner().invoke(main, ["audit", "--json"], catch_exceptions=False)  # a new command, a clean record
     assert result.exit_code == 1 and "unexpected error: RuntimeError: a real bug" in result.stderr
+
+
+def test_a_stop_signal_during_the_exit_cleanup_lets_it_finish(tmp_path):
+    """SIGTERM while the scratch folder is being removed at exit: recorded, not raised (no traceback
+    from the exit handler), and the folder is gone."""
+    code = """
+import os, signal, time
+from innercircle import tempfiles
+tempfiles.install()
+folder = tempfiles.scratch("tables")
+(folder / "t.parquet").write_bytes(b"x" * 1000)
+rmtree = tempfiles.shutil.rmtree
+def slow(*a, **k):
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.05)
+    return rmtree(*a, **k)
+tempfiles.shutil.rmtree = slow
+print(folder.parent)
+"""  # the folder is removed by the exit handler, while the signal arrives
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import secrets
@@ -20,6 +21,7 @@ import shutil
 import signal
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 PREFIX = "innercircle-"
 _OURS = re.compile(rf"^{PREFIX}(\d+)-[0-9a-f]{{8}}$")
@@ -45,9 +47,32 @@ def remove(sub: str) -> None:
 
 
 def remove_scratch() -> None:
-    """Remove this process's scratch folder now (at exit; it is made again when next needed)."""
+    """Remove this process's scratch folder now (at exit; it is made again when next needed).
+
+    A stop signal that arrives meanwhile is recorded, not raised: the removal finishes either way.
+    """
     if _scratch is not None and _scratch.name.startswith(f"{PREFIX}{os.getpid()}-"):
-        shutil.rmtree(_scratch, ignore_errors=True)
+        with _signals_recorded():
+            shutil.rmtree(_scratch, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_recorded() -> Iterator[None]:
+    saved = {}
+    with contextlib.suppress(ValueError):  # not the main thread: signals cannot reach this code
+        for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                saved[sig] = signal.signal(sig, _record)
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _record(signum, frame) -> None:
+    _received.append(signal.Signals(signum).name)
 
 
 def alive(pid: int) -> bool:
