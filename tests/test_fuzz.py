@@ -157,18 +157,15 @@ def fingerprint(batch) -> str | None:
     return h.hexdigest()
 
 
-def check(source: Path, fmt: str | None, imported: set | None = None, ws=None) -> None:
-    """Read ``source``; import what was read into ``ws`` (replacing what it held) or a new workspace."""
+def check(source: Path, fmt: str | None, imported: set, ws) -> None:
+    """Read ``source``; import what was read into ``ws``, replacing what it held, unless a batch with
+    the same fingerprint is in ``imported``."""
     try:
         batch = read_source(source, format=fmt)
-        key = fingerprint(batch) if imported is not None else None
+        key = fingerprint(batch)
         if key is not None and key in imported:
             return
-        if ws is None:
-            with open_workspace(":memory:") as fresh:
-                fresh.import_batch(batch, me=None if batch.owner else "me")
-        else:
-            ws.import_batch(batch, me=None if batch.owner else "me", replace=True)
+        ws.import_batch(batch, me=None if batch.owner else "me", replace=True)
         if key is not None:
             imported.add(key)
     except InputError as e:
