@@ -11,8 +11,8 @@ ratio of ``recommend --me-file`` to the best of the three. Data: MUSAE Twitch (R
 links as ties regardless of direction) from ../shared/data; a data set that is absent is skipped.
 
 The shipped ranker was trained on all these graphs (with other hidden ties: seed 1, here seed 7),
-so these are in-graph figures, except Slashdot, which no ranker saw; the cross-graph figures (train on some graphs, test on others) are
-printed by scripts/train_ranker.py.
+so these are in-graph figures, except Slashdot, which no ranker saw; the cross-graph figures
+(train on some graphs, test on others) are printed by scripts/train_ranker.py.
 
 The timing part answers ``recommend --me-file`` for 1,000 owners on a 300,000-edge graph (the
 real Twitch DE graph, 153,138 ties, both directions as follows: 306,276 edges).
